@@ -1,0 +1,55 @@
+# msse_inpaint: every command a newcomer needs.  `make test` and `make figures` create the
+# environment on first use, so a fresh clone needs nothing but python3 (>= 3.10) and network
+# access to the package index.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Data and preset of the main job (`make figures DATA=../shared/data/celebahq PRESET=default`).
+DATA ?=
+PRESET ?= debug
+export PYTHONUNBUFFERED := 1
+export MPLBACKEND := Agg
+
+.PHONY: env test test-nbs test-py check-sync figures lab explorer thesis bench clean-env
+
+env: $(STAMP)
+
+# uv installs the CUDA build of torch from the package index (plain pip here prefers a
+# CPU-only local wheel that torchvision 0.28 cannot load).
+$(STAMP): requirements.txt constraints.txt settings.ini setup.py
+	@command -v uv >/dev/null 2>&1 || $(PY) -m pip install -q uv
+	@test -x $(BIN)/python || uv venv -q $(VENV) --python $(PY)
+	uv pip install -q --python $(BIN)/python -r requirements.txt -c constraints.txt
+	uv pip install -q --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (msse_inpaint)" >/dev/null
+	@touch $(STAMP)
+
+# The library must be exactly what the notebooks export, and every notebook clean.
+check-sync: env
+	$(BIN)/python tools/check_sync.py
+
+test-nbs: env
+	$(BIN)/nbdev_test --n_workers 2 --timing
+
+test-py: env
+	$(BIN)/python -m pytest -q tests
+
+test: check-sync test-nbs test-py
+
+# The main job: run the notebooks that write figures/ (and, later, the ablation sweep).
+figures: env
+	$(BIN)/python tools/make_figures.py --data "$(DATA)" --preset "$(PRESET)"
+
+lab: env
+	$(BIN)/jupyter lab --notebook-dir=nbs
+
+explorer: env
+	$(BIN)/voila nbs/40_explorer.ipynb --port=8866 --no-browser
+
+thesis:
+	cd thesis && latexmk -pdf -interaction=nonstopmode -halt-on-error thesis.tex
+
+clean-env:
+	rm -rf $(VENV)
