@@ -12,7 +12,8 @@ from pathlib import Path
 __all__ = ['MASK_KINDS', 'PRESETS', 'Config', 'validate_config', 'make_config', 'load_config']
 
 # %% ../nbs/03_config.ipynb #35619617
-MASK_KINDS = ('rect', 'freeform', 'mixed', 'lama_thin', 'lama_medium', 'lama_thick', 'nvidia', 'legacy_mixed')
+MASK_KINDS = ('rect', 'freeform', 'mixed', 'lama_thin', 'lama_medium', 'lama_thick', 'nvidia',
+              'legacy_rect', 'legacy_freeform', 'legacy_mixed')
 
 @dataclass
 class Config:

@@ -134,6 +134,10 @@ def read_image(path: str | Path) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(read_image_array(path).transpose(2, 0, 1)))
 
 # %% ../nbs/00_core.ipynb #32ae9d15
+def _current_umask() -> int:
+    mask = os.umask(0); os.umask(mask)
+    return mask
+
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     "Call `write(tmp_path)` then move the temporary file onto `path` atomically; on any error the old `path` is untouched."
     path = Path(path)
@@ -143,6 +147,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     tmp = Path(tmp)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_current_umask())  # mkstemp makes 0600; give the file the permissions a plain open would
         os.replace(tmp, path)
     finally:
         if tmp.exists(): tmp.unlink()
