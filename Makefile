@@ -12,7 +12,7 @@ PRESET ?= debug
 export PYTHONUNBUFFERED := 1
 export MPLBACKEND := Agg
 
-.PHONY: env test test-nbs test-py check-sync figures lab explorer thesis bench clean-env
+.PHONY: env browser test test-nbs test-py check-sync figures lab explorer thesis bench clean-env
 
 env: $(STAMP)
 
@@ -26,6 +26,11 @@ $(STAMP): requirements.txt constraints.txt settings.ini setup.py
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (msse_inpaint)" >/dev/null
 	@touch $(STAMP)
 
+# Debian's Chromium for the real-browser test (a no-op when present; never a browser downloaded by a tool).
+browser:
+	@tools/install_browser.sh || echo "WARNING: Chromium could not be installed; tests/test_browser.py will skip (and fail under CI=true)"
+
+
 # The library must be exactly what the notebooks export, and every notebook clean.
 check-sync: env
 	$(BIN)/python tools/check_sync.py
@@ -33,7 +38,7 @@ check-sync: env
 test-nbs: env
 	$(BIN)/nbdev_test --n_workers 2 --timing
 
-test-py: env
+test-py: env browser
 	$(BIN)/python -m pytest -q tests
 
 test: check-sync test-nbs test-py
@@ -45,8 +50,11 @@ figures: env
 lab: env
 	$(BIN)/jupyter lab --notebook-dir=nbs
 
+# The mask explorer as a standalone page (http://localhost:8866; EXPLORER_PORT=... to change). The kernel is this
+# environment's python (its bin/ first on PATH); tools/voila/voila.py serves only the chapter's app cells.
 explorer: env
-	$(BIN)/voila nbs/40_explorer.ipynb --port=8866 --no-browser
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/voila nbs/40_explorer.ipynb --port=$${EXPLORER_PORT:-8866} --no-browser \
+		--Voila.config_file_paths="$(CURDIR)/tools/voila"
 
 thesis:
 	cd thesis && latexmk -pdf -interaction=nonstopmode -halt-on-error thesis.tex

@@ -1,0 +1,87 @@
+"""`msse_ablate` end to end as a user runs it: a YAML grid, one papermill run per cell, a failure reported with exit
+status 1 while the other cells finish, finished cells skipped on the next call, bad input refused with status 2.
+
+The template is a trivial notebook (no training), so the test takes seconds; the real template is exercised by
+nbdev_test (nbs/experiments/experiment.ipynb) and by `make figures`.
+"""
+import json, os, subprocess, sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = Path(sys.executable).parent / 'msse_ablate'
+
+
+def toy_template(path: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("variant = 'a'\nseed = 0\nout_dir = None\nscale = 1.0\nfail_seed = -1")
+    params.metadata['tags'] = ['parameters']
+    nb.cells = [params, nbformat.v4.new_code_cell(
+        "import json, os, pathlib\n"
+        "if seed == fail_seed: raise RuntimeError(f'deliberate failure for seed {seed}')\n"
+        "p = dict(variant=variant, seed=seed, out_dir=out_dir, scale=scale, fail_seed=fail_seed)\n"
+        "r = dict(status='ok', variant=variant, seed=seed, parameters=p, metrics={'score': scale * (seed + 1)}, timings={})\n"
+        "tmp = pathlib.Path(out_dir) / '.m.tmp'; tmp.write_text(json.dumps(r)); os.replace(tmp, pathlib.Path(out_dir) / 'metrics.json')")]
+    nbformat.write(nb, str(path))
+    return path
+
+
+def run(*args, cwd):
+    env = dict(os.environ)
+    if env.pop('PYTHONDONTWRITEBYTECODE', None):  # each call is a fresh interpreter (and kernel): cache bytecode under runs/
+        env.setdefault('PYTHONPYCACHEPREFIX', str(ROOT / 'runs' / '.pycache'))
+    return subprocess.run([str(CLI), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
+
+
+@pytest.fixture
+def grid(tmp_path):
+    toy_template(tmp_path / 'toy.ipynb')
+    path = tmp_path / 'grid.yaml'
+    path.write_text(yaml.safe_dump({'name': 'toy', 'template': str(tmp_path / 'toy.ipynb'), 'output_dir': str(tmp_path / 'sweep'),
+                                    'seeds': [0, 1], 'base': {'fail_seed': 1},
+                                    'variants': {'a': {'scale': 1.0}, 'b': {'scale': 2.0}}}))
+    return path
+
+
+@pytest.mark.skipif(not CLI.exists(), reason='msse_ablate is not installed (uv pip install --no-deps -e .)')
+def test_failure_reported_others_finish_then_skip(grid, tmp_path):
+    elsewhere = tmp_path / 'cwd'; elsewhere.mkdir()
+    r = run(grid, cwd=elsewhere)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert 'deliberate failure for seed 1' in r.stdout
+    res = pd.read_csv(tmp_path / 'sweep' / 'results.csv')
+    assert list(res.status) == ['ok', 'failed', 'ok', 'failed']
+    assert list(res.score.dropna()) == [1.0, 2.0]
+    assert (tmp_path / 'sweep' / 'a' / 'seed_1' / 'experiment.ipynb').exists()       # the failed run's notebook is kept
+    assert json.loads((tmp_path / 'sweep' / 'a' / 'seed_1' / 'error.json').read_text())['status'] == 'failed'
+    assert list(elsewhere.iterdir()) == []                                           # nothing written where it was started
+    # again: the finished cells are skipped, only the failed ones run (and fail again)
+    stamp = (tmp_path / 'sweep' / 'a' / 'seed_0' / 'metrics.json').stat().st_mtime_ns
+    r = run(grid, cwd=elsewhere)
+    assert r.returncode == 1 and r.stdout.count('skipped') == 2 and r.stdout.count('running') == 2, r.stdout
+    assert (tmp_path / 'sweep' / 'a' / 'seed_0' / 'metrics.json').stat().st_mtime_ns == stamp
+
+
+@pytest.mark.skipif(not CLI.exists(), reason='msse_ablate is not installed (uv pip install --no-deps -e .)')
+def test_bad_input_is_refused_clearly(grid, tmp_path):
+    r = run(tmp_path / 'missing.yaml', cwd=tmp_path)
+    assert r.returncode == 2 and 'missing.yaml' in r.stderr and 'Traceback' not in r.stderr
+    r = run(grid, '--set', 'epochs=3', cwd=tmp_path)
+    assert r.returncode == 2 and 'epochs' in r.stderr and 'not declared' in r.stderr
+    r = run(grid, '--only', 'c', cwd=tmp_path)
+    assert r.returncode == 2 and "Unknown variant 'c'" in r.stderr
+
+
+def test_committed_grids_are_valid():
+    sys.path.insert(0, str(ROOT))
+    from msse_inpaint.ablation import load_grid, check_template_parameters
+    for name in ['ablation_debug.yaml', 'ablation_celebahq.yaml']:
+        g = load_grid(ROOT / 'experiments' / name)
+        check_template_parameters(g)
+        assert len(g.seeds) >= 3, f'{name}: at least 3 seeds'
+        assert {v: (f['msse'], f['corner']) for v, f in ((v, g.factors(v)) for v in g.variants)} == {
+            'baseline': (False, False), 'msse': (True, False), 'corner': (False, True), 'full': (True, True)}, name

@@ -1,0 +1,141 @@
+"""End to end through the installed console scripts: `msse_train` (debug preset, built-in data, one tiny epoch),
+then `msse_test` on its checkpoint in folder mode and single-image mode, and clear errors for bad arguments.
+
+The whole file runs in well under two minutes on a CPU: the training run is one epoch at 32x32 on eight built-in images.
+"""
+import os, shutil, subprocess, sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+TINY = ['--config', 'debug', '--image_size', '32', '--base_channels', '8', '--batch_size', '4', '--train_subset', '8',
+        '--val_subset', '4', '--epochs', '1', '--device', 'cpu', '--quiet']
+
+
+def run(cmd, *args, cwd=None, timeout=240):
+    exe = BIN / cmd
+    if not exe.exists():
+        pytest.skip(f'{exe} is not installed: run `uv pip install --python .venv/bin/python --no-deps -e .`')
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1', 'MPLBACKEND': 'Agg'}
+    return subprocess.run([str(exe), *map(str, args)], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope='module')
+def trained(tmp_path_factory):
+    "One tiny msse_train run; its run folder."
+    run_dir = tmp_path_factory.mktemp('cli') / 'run'
+    r = run('msse_train', *TINY, '--save_dir', run_dir)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert 'done' in r.stdout and 'Best hole PSNR' in r.stdout, r.stdout
+    return run_dir
+
+
+def test_train_writes_a_run_folder(trained):
+    for f in ['config.json', 'log.csv', 'loss.png', 'valmetrics.png', 'val_epoch_0001.png',
+              'checkpoints/best_model.pth', 'checkpoints/last.pth', 'checkpoints/checkpoint_epoch_0001.pth']:
+        assert (trained / f).is_file(), f
+    header, row = (trained / 'log.csv').read_text().splitlines()[:2]
+    cols = dict(zip(header.split(','), row.split(',')))
+    assert cols['epoch'] == '1'
+    for c in ['train_total', 'train_coarse', 'train_edge', 'train_corner', 'train_color', 'valid_total', 'hole_psnr', 'hole_ssim', 'boundary_psnr']:
+        assert c in cols and cols[c] not in ('', 'nan'), c
+    assert any((trained / 'logs').glob('events.out.tfevents.*'))
+
+
+def test_test_folder_mode(trained, tmp_path):
+    out = tmp_path / 'results'
+    r = run('msse_test', '--checkpoint', trained / 'checkpoints/best_model.pth', '--save_dir', out, '--max_images', 3,
+            '--n_show', 2, '--device', 'cpu')
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (out / 'test_results.png').is_file() and (out / 'metrics.csv').is_file() and (out / 'metrics_summary.csv').is_file()
+    assert len(list((out / 'inpainted').glob('*.png'))) == 3
+    lines = (out / 'metrics.csv').read_text().splitlines()
+    assert len(lines) == 4 and 'psnr_hole' in lines[0]
+    assert 'psnr_hole' in r.stdout
+
+
+def test_test_single_image_mode(trained, tmp_path):
+    import torch
+    from msse_inpaint.core import save_image, read_image
+    image = torch.rand(3, 40, 52)
+    mask = torch.zeros(1, 40, 52); mask[:, 10:25, 12:30] = 1
+    save_image(image, tmp_path / 'img.png'); save_image(mask, tmp_path / 'img_mask.png')
+    r = run('msse_test', '--checkpoint', trained / 'checkpoints/best_model.pth', '--image_path', tmp_path / 'img.png',
+            '--mask_path', tmp_path / 'img_mask.png', '--save_dir', tmp_path / 'out', '--device', 'cpu')
+    assert r.returncode == 0, r.stdout + r.stderr
+    result = read_image(tmp_path / 'out' / 'img_inpainted.png')
+    assert result.shape == (3, 40, 52)
+    known = (mask == 0).expand(3, -1, -1)
+    assert torch.equal(result[known], read_image(tmp_path / 'img.png')[known])   # known pixels come back exactly
+    assert (tmp_path / 'out' / 'img_comparison.png').is_file()
+
+
+def test_resume_continues_the_run(trained, tmp_path):
+    from msse_inpaint.training import msse_train
+    run_dir = tmp_path / 'resumed'
+    shutil.copytree(trained, run_dir)
+    msse_train(resume=str(run_dir / 'checkpoints/last.pth'), epochs=2, quiet=True)   # continues in the checkpoint's run folder
+    assert [l.split(',')[0] for l in (run_dir / 'log.csv').read_text().splitlines()[1:]] == ['1', '2']
+    assert (run_dir / 'checkpoints/checkpoint_epoch_0002.pth').is_file()
+
+
+def test_bad_arguments_through_the_console_scripts(tmp_path):
+    """One bad call per script as a real process: one line on stderr, status 2, no traceback, nothing written (the other
+    bad-argument cases below call the same functions in-process, which saves a torch/fastai start-up each)."""
+    r = run('msse_train', '--config', 'debug', '--image_size', '30', '--save_dir', tmp_path / 'bad')
+    assert r.returncode == 2 and 'image_size=30' in r.stderr and 'Traceback' not in r.stderr, r.stderr
+    assert not (tmp_path / 'bad').exists()
+    r = run('msse_test', '--image_path', 'x.png', '--save_dir', tmp_path / 'bad')
+    assert r.returncode == 2 and '--image_path and --mask_path go together' in r.stderr and 'Traceback' not in r.stderr, r.stderr
+
+
+def cli_error(fn, **kwargs):
+    "Call a console-script function in-process; return (status, stderr)."
+    import contextlib, io
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        with pytest.raises(SystemExit) as e: fn(**kwargs)
+    return e.value.code, err.getvalue()
+
+
+@pytest.mark.parametrize('args, expected', [
+    (dict(config='nonsense'), '--config must be a preset'),
+    (dict(config='debug', epochs=0), 'epochs=0'),
+    (dict(config='debug', train_root='/no/such/folder'), '/no/such/folder'),
+    (dict(resume='/no/such/checkpoint.pth'), 'Checkpoint not found'),
+    (dict(config='debug', hole_range='big'), '--hole_range expects two numbers'),
+    (dict(config='debug', no_structure_encoder=True, structure_encoder=True), 'contradict'),
+])
+def test_train_bad_arguments(args, expected, tmp_path):
+    from msse_inpaint.training import msse_train
+    code, err = cli_error(msse_train, **args, save_dir=str(tmp_path / 'bad'))
+    assert code == 2 and expected in err, err
+    assert not (tmp_path / 'bad').exists()
+
+
+def test_train_refuses_to_mix_runs(trained):
+    from msse_inpaint.training import msse_train
+    code, err = cli_error(msse_train, config='debug', image_size=32, base_channels=8, train_subset=8, val_subset=4,
+                          epochs=1, device='cpu', save_dir=str(trained))
+    assert code == 2 and 'already holds a run' in err, err
+
+
+@pytest.mark.parametrize('args, expected', [
+    (dict(mask_path='x.png'), '--image_path and --mask_path go together'),
+    (dict(test_root='/no/such/folder'), '/no/such/folder'),
+    (dict(mask_hole_is='grey'), "--mask_hole_is must be 'white' or 'black'"),
+    (dict(image_path='a.png', mask_path='b.png', test_root='.'), 'not both'),
+])
+def test_test_bad_arguments(trained, args, expected, tmp_path):
+    from msse_inpaint.inference import msse_test
+    code, err = cli_error(msse_test, checkpoint=str(trained / 'checkpoints/best_model.pth'), **args, save_dir=str(tmp_path / 'o'))
+    assert code == 2 and expected in err, err
+
+
+def test_test_bad_checkpoint(tmp_path):
+    from msse_inpaint.inference import msse_test
+    (tmp_path / 'junk.pth').write_bytes(b'not a checkpoint')
+    code, err = cli_error(msse_test, checkpoint=str(tmp_path / 'junk.pth'), save_dir=str(tmp_path / 'o'))
+    assert code == 2 and 'could not be read as a checkpoint' in err, err
