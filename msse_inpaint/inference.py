@@ -22,8 +22,8 @@ from .metrics import MetricsCalculator
 from .training import read_checkpoint, config_from_checkpoint, plot_val_grid, save_figure, write_csv
 
 # %% auto #0
-__all__ = ['REFERENCE_CHECKPOINT', 'checkpoint_search_paths', 'default_checkpoint', 'load_model', 'inpaint', 'collect_pairs',
-           'run_test', 'msse_test']
+__all__ = ['REFERENCE_CHECKPOINT', 'checkpoint_search_paths', 'default_checkpoint', 'load_model', 'working_size', 'inpaint',
+           'collect_pairs', 'run_test', 'msse_test']
 
 # %% ../nbs/31_inference.ipynb #4a5d91a6
 REFERENCE_CHECKPOINT = 'msse_reference.pth'
@@ -95,19 +95,58 @@ def _crop(o, H, W):
     if isinstance(o, dict): return {k: _crop(v, H, W) for k, v in o.items()}
     return o
 
+def working_size(model: InpaintingNetwork, hw: tuple[int, int], work_size: int | str | None = 'auto') -> tuple[int, int]:
+    "The (h, w) `inpaint` runs the network at: `hw` itself, or `hw` scaled so its shorter side is `work_size` (never enlarged)."
+    H, W = hw
+    if work_size == 'auto':   # a network sees faces and strokes at the scale it was trained at: run it there
+        work_size = getattr(getattr(model, 'config', None), 'image_size', None)
+    if work_size in (None, 'native'): return H, W
+    if isinstance(work_size, bool) or not isinstance(work_size, int) or work_size < 16:
+        raise ValueError(f"work_size must be 'auto', 'native'/None or an integer >= 16; got {work_size!r}")
+    if min(H, W) <= work_size: return H, W
+    f = work_size / min(H, W)
+    return max(1, round(H * f)), max(1, round(W * f))
+
+def _resize_outputs(o, hw):
+    "Model outputs at the working size, brought to the image's size (attention planes keep their total mass)."
+    if torch.is_tensor(o) and o.ndim == 3:
+        return F.interpolate(o[None], size=hw, mode='bilinear', align_corners=False)[0]
+    if isinstance(o, dict): return {k: _resize_outputs(v, hw) for k, v in o.items()}
+    return o
+
 @torch.no_grad()
-def inpaint(model: InpaintingNetwork, image, mask, attention_query: tuple[int, int] | None = None) -> dict:
-    "Inpaint one image: `(3,H,W)` in [0,1] and `(1,H,W)` mask (1 = hole), any size; returns the model's outputs for it (`output` is the composite)."
+def inpaint(model: InpaintingNetwork, image, mask, attention_query: tuple[int, int] | None = None,
+            work_size: int | str | None = 'auto') -> dict:
+    """Inpaint one image: `(3,H,W)` in [0,1] and `(1,H,W)` mask (1 = hole), any size; returns the model's outputs for it (`output` is the composite).
+    `work_size`: 'auto' runs the network at its training size when the image is larger (shorter side scaled to it), 'native'/None at the image's own size."""
     image = _as_image(image); mask = _as_mask(mask, image.shape[-2:])
     H, W = image.shape[-2:]
-    Hp, Wp = max(16, math.ceil(H / 8) * 8), max(16, math.ceil(W / 8) * 8)
-    x = F.pad((image * (1 - mask))[None], (0, Wp - W, 0, Hp - H), mode='replicate')
-    m = F.pad(mask[None], (0, Wp - W, 0, Hp - H), mode='replicate')
+    h, w = working_size(model, (H, W), work_size)
+    query = attention_query
+    x, m = image * (1 - mask), mask
+    if (h, w) != (H, W):
+        # Area-average the known pixels (holes zeroed first, so nothing under the hole reaches the network) and count a
+        # low-resolution pixel as hole when any part of it is: the network never takes a part-hole pixel as known.
+        known = F.interpolate((1 - mask)[None], size=(h, w), mode='area')[0]
+        m = (known < 1 - 1e-6).float()
+        x = F.interpolate(x[None], size=(h, w), mode='area')[0] * (1 - m)
+        if query is not None: query = (min(h - 1, int(query[0] * h / H)), min(w - 1, int(query[1] * w / W)))
+    hp, wp = max(16, math.ceil(h / 8) * 8), max(16, math.ceil(w / 8) * 8)
+    xp = F.pad(x[None], (0, wp - w, 0, hp - h), mode='replicate')
+    mp = F.pad(m[None], (0, wp - w, 0, hp - h), mode='replicate')
     device = next(model.parameters()).device
     was_training = model.training; model.eval()
-    try: out = model(x.to(device), m.to(device), attention_query=attention_query)
+    try: out = model(xp.to(device), mp.to(device), attention_query=query)
     finally: model.train(was_training)
-    out = _crop(out, H, W)
+    out = _crop(out, h, w)
+    out['work_size'] = (h, w)
+    if (h, w) != (H, W):
+        q = out.get('attention_query')
+        out = _resize_outputs(out, (H, W))
+        if 'attention' in out:   # each plane is a distribution over pixels: spread it over the finer grid
+            out['attention'] = {k: v * (h * w) / (H * W) for k, v in out['attention'].items()}
+        if attention_query is not None: out['attention_query'] = torch.as_tensor(attention_query)
+        elif torch.is_tensor(q): out['attention_query'] = torch.as_tensor([int((q[0] + 0.5) * H / h), int((q[1] + 0.5) * W / w)])
     out['output'] = image * (1 - mask) + out['output'].clamp(0, 1) * mask
     return out
 

@@ -96,6 +96,8 @@ def explorer_url(tmp_path_factory):
 @pytest.mark.timeout(360)
 def test_explorer_draw_run_in_browser(explorer_url):
     from playwright.sync_api import expect, sync_playwright
+    # expect() has its own 5 s default, separate from the page's: a run of the network on a busy 2-core CI machine takes longer.
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)
     url, log = explorer_url
     ARTIFACTS.mkdir(exist_ok=True)
     errors = []
