@@ -376,7 +376,10 @@ def _setup(sweep: Sweep) -> dict:
                 preset=cfg.get('preset'), image_size=cfg.get('image_size'), base_channels=cfg.get('base_channels'),
                 epochs=cfg.get('epochs'), batch_size=cfg.get('batch_size'), seeds=sweep.seeds,
                 device=res.get('device') or cfg.get('device'), eval_masks=res.get('eval_masks'),
-                minutes=float(times.sum()) / 60 if len(times) else None, commit=(res.get('git_commit') or 'unknown')[:10],
+                minutes=float(times.sum()) / 60 if len(times) else None,
+                commits=sorted({str(c)[:10] for c in sweep.ok['git_commit'].dropna()}) if 'git_commit' in sweep.ok
+                        else [(res.get('git_commit') or 'unknown')[:10]],
+                n_dirty=int(sweep.ok['git_dirty'].fillna(False).astype(bool).sum()) if 'git_dirty' in sweep.ok else None,
                 dirty=bool(sweep.ok['git_dirty'].fillna(False).astype(bool).any()) if 'git_dirty' in sweep.ok else res.get('git_dirty'),
                 version=res.get('version'))
 
@@ -399,8 +402,11 @@ def setup_sentence(sweep: Sweep) -> str:
                                   + (f' ({latex_escape(st["eval_masks"])})' if st['eval_masks'] else ''))
     if st['minutes'] is not None: parts.append(f'{st["minutes"]:.1f} minutes of run time in total'
                                                + (f' on {latex_escape(st["device"])}' if st['device'] else ''))
-    parts.append(f'code version {latex_escape(st["version"])}, commit \\code{{{latex_escape(st["commit"])}}}'
-                 + (' with uncommitted changes' if st['dirty'] else ''))
+    commits = st['commits'] or ['unknown']   # runs that resume a sweep may come from several commits: name them all
+    parts.append(f'code version {latex_escape(st["version"])}, '
+                 + ('commit ' if len(commits) == 1 else 'commits ') + ', '.join(f'\\code{{{latex_escape(c)}}}' for c in commits)
+                 + ((f' ({st["n_dirty"]} of {len(sweep.ok)} runs with uncommitted changes)' if st['n_dirty'] is not None
+                     else ' with uncommitted changes') if st['dirty'] else ''))
     return '; '.join(parts) + '.'
 
 def _reading(effect_row, metric: str) -> str:
