@@ -6,9 +6,10 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Data and preset of the main job (`make figures DATA=../shared/data/celebahq PRESET=default`).
+# Data and preset of the main job (`make figures DATA=../shared/data/celebahq`; PRESET=... overrides the grid's preset,
+# which is debug for the built-in grid and default for the CelebA-HQ grid).
 DATA ?=
-PRESET ?= debug
+PRESET ?=
 export PYTHONUNBUFFERED := 1
 export MPLBACKEND := Agg
 

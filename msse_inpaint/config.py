@@ -13,7 +13,7 @@ __all__ = ['MASK_KINDS', 'PRESETS', 'Config', 'validate_config', 'make_config', 
 
 # %% ../nbs/03_config.ipynb #35619617
 MASK_KINDS = ('rect', 'freeform', 'mixed', 'lama_thin', 'lama_medium', 'lama_thick', 'nvidia',
-              'legacy_rect', 'legacy_freeform', 'legacy_mixed')
+              'legacy_rect', 'legacy_freeform', 'legacy_mixed', 'folder')
 
 @dataclass
 class Config:
@@ -33,6 +33,8 @@ class Config:
     mask_kind: str = 'mixed'           # training mask generator (see msse_inpaint.masks)
     val_mask_kind: str = 'mixed'       # validation masks are fixed per image by seed
     hole_range: tuple[float, float] | None = None  # target hole ratio range for generated masks
+    mask_root: str | None = None       # folder of mask files, for mask_kind / val_mask_kind 'folder'
+    mask_hole_is: str = 'white'        # polarity of those files: 'white' (white = hole) or 'black'
     num_workers: int = 0
     # optimisation
     epochs: int = 60
@@ -93,6 +95,8 @@ def validate_config(cfg: Config) -> None:
         need(isinstance(getattr(cfg, name), (int, float)) and getattr(cfg, name) >= 0, name, 'a non-negative number')
     for name in ['mask_kind', 'val_mask_kind']:
         need(getattr(cfg, name) in MASK_KINDS, name, f'one of {", ".join(MASK_KINDS)}')
+    if 'folder' in (cfg.mask_kind, cfg.val_mask_kind): need(cfg.mask_root is not None, 'mask_root', "a folder of mask files (mask kind 'folder')")
+    need(cfg.mask_hole_is in ('white', 'black'), 'mask_hole_is', "'white' (white pixels are the hole) or 'black'")
     if cfg.hole_range is not None:
         hr = cfg.hole_range
         need(len(hr) == 2 and 0 <= hr[0] < hr[1] <= 1, 'hole_range', 'None or (low, high) with 0 <= low < high <= 1')

@@ -17,7 +17,7 @@ from torch.utils.data import Dataset
 
 from .core import (IMAGE_EXTENSIONS, NotAnImageError, atomic_write, figures_dir, get_device, is_image_file,
                                read_image, read_image_array, shared_data_dir)
-from .masks import MASK_GENERATORS, check_hole_range, hole_ratio, make_mask, nvidia_root, save_figure
+from .masks import MASK_GENERATORS, check_hole_range, folder_mask_paths, hole_ratio, make_mask, nvidia_root, save_figure
 
 # %% auto #0
 __all__ = ['SKIMAGE_PHOTOS', 'SYNTHETIC_KINDS', 'PAIR_COLUMNS', 'EmptyFolderError', 'list_images', 'ImageTooSmallError',
@@ -386,7 +386,7 @@ class InpaintingDataset(Dataset):
                  items: str | Path | Sequence,        # a folder (listed recursively), or image sources (paths, references, SyntheticImage, tensors)
                  image_size: int = 256,               # square crop size S
                  train: bool = True,                  # fresh masks and flips per call (True) or fixed masks per index (False)
-                 mask_kind: str = 'mixed',            # a key of masks.MASK_GENERATORS, or 'nvidia'
+                 mask_kind: str = 'mixed',            # a key of masks.MASK_GENERATORS, 'nvidia', or 'folder' (mask_params root=, hole_is=)
                  hole_range: tuple[float, float] | None = None,  # keep generated masks with hole ratio in this range
                  flip: bool | None = None,            # random horizontal flips (default: train)
                  seed: int = 42,                      # seeds the validation masks
@@ -399,9 +399,15 @@ class InpaintingDataset(Dataset):
         self.items = list(items)
         if not self.items: raise EmptyFolderError('InpaintingDataset needs at least one image (got an empty list)')
         self.image_size = _check_size(image_size, 'image_size')
-        if mask_kind not in MASK_GENERATORS and mask_kind != 'nvidia':
-            raise ValueError(f"mask_kind must be one of {', '.join([*MASK_GENERATORS, 'nvidia'])}, got {mask_kind!r}")
+        if mask_kind not in MASK_GENERATORS and mask_kind not in ('nvidia', 'folder'):
+            raise ValueError(f"mask_kind must be one of {', '.join([*MASK_GENERATORS, 'nvidia', 'folder'])}, got {mask_kind!r}")
         if mask_kind == 'nvidia' and mask_paths is None: nvidia_root((mask_params or {}).get('root'))   # fail now, not in a worker
+        if mask_kind == 'folder' and mask_paths is None:   # fail now, naming the folder, not in a worker
+            mp = mask_params or {}
+            if mp.get('root') is None: raise ValueError("mask_kind='folder' needs mask_params=dict(root=<folder of masks>, hole_is='white'|'black')")
+            if mp.get('hole_is') not in ('white', 'black'):
+                raise ValueError(f"mask_kind='folder' needs the polarity of {mp['root']}: hole_is='white' (white = hole) or 'black'; got {mp.get('hole_is')!r}")
+            folder_mask_paths(mp['root'])
         if mask_paths is not None:
             mask_paths = list(mask_paths)
             if len(mask_paths) != len(self.items):
@@ -478,6 +484,8 @@ def get_dataloaders(train_root: str | Path | None = None,   # folder of training
                     val_fraction: float = 0.1,
                     mask_kind: str = 'mixed', val_mask_kind: str = 'mixed',
                     hole_range: tuple[float, float] | None = None,
+                    mask_root: str | Path | None = None,   # folder of mask files, for mask_kind/val_mask_kind 'folder'
+                    mask_hole_is: str = 'white',          # polarity of the files in mask_root
                     flip: bool = True, num_workers: int = 0, seed: int = 42,
                     device: str | torch.device | None = None):   # None/'auto': CUDA if available, else CPU
     "fastai `DataLoaders` over `InpaintingDataset`s; batches are `(image (B,3,S,S), mask (B,1,S,S))` tuples."
@@ -494,8 +502,11 @@ def get_dataloaders(train_root: str | Path | None = None,   # folder of training
     else: train_items, val_items = pool, list_images(val_root)
     train_items = seeded_subset(train_items, train_subset, seed, 'train_subset')
     val_items = seeded_subset(val_items, val_subset, seed + 1, 'val_subset')
-    train_ds = InpaintingDataset(train_items, image_size, train=True, mask_kind=mask_kind, hole_range=hole_range, flip=flip, seed=seed)
-    val_ds = InpaintingDataset(val_items, image_size, train=False, mask_kind=val_mask_kind, hole_range=hole_range, flip=False, seed=seed)
+    folder = lambda kind: dict(root=mask_root, hole_is=mask_hole_is) if kind == 'folder' else None
+    train_ds = InpaintingDataset(train_items, image_size, train=True, mask_kind=mask_kind, hole_range=hole_range, flip=flip, seed=seed,
+                                 mask_params=folder(mask_kind))
+    val_ds = InpaintingDataset(val_items, image_size, train=False, mask_kind=val_mask_kind, hole_range=hole_range, flip=False, seed=seed,
+                               mask_params=folder(val_mask_kind))
     device = get_device('auto' if device is None else device)
     common = dict(bs=batch_size, num_workers=num_workers, device=device, pin_memory=device.type == 'cuda')
     train_dl = TfmdDL(train_ds, shuffle=True, drop_last=len(train_ds) > batch_size, **common)
@@ -512,6 +523,7 @@ def get_dataloaders_from_config(cfg, device: str | torch.device | None = None):
     return get_dataloaders(train_root=cfg.train_root, val_root=cfg.val_root, image_size=cfg.image_size, batch_size=cfg.batch_size,
                            train_subset=cfg.train_subset, val_subset=cfg.val_subset, val_fraction=cfg.val_fraction,
                            mask_kind=cfg.mask_kind, val_mask_kind=cfg.val_mask_kind, hole_range=cfg.hole_range,
+                           mask_root=getattr(cfg, 'mask_root', None), mask_hole_is=getattr(cfg, 'mask_hole_is', 'white'),
                            num_workers=cfg.num_workers, seed=cfg.seed, device=device if device is not None else cfg.device)
 
 # %% ../nbs/01_data.ipynb #c6b16ca3

@@ -20,8 +20,8 @@ __all__ = ['LAMA_PRESETS', 'MASK_GENERATORS', 'NVIDIA_BINS', 'hole_ratio', 'rect
            'lama_mask', 'lama_thin_mask', 'lama_medium_mask', 'lama_thick_mask', 'legacy_rect_mask',
            'legacy_freeform_mask', 'legacy_mixed_mask', 'check_hole_range', 'make_mask', 'mask_to_tensor',
            'nvidia_root', 'nvidia_bin_of', 'nvidia_bins_for', 'nvidia_mask_paths', 'border_distance', 'nvidia_mask',
-           'mask_statistics', 'mask_figure', 'save_figure', 'save_mask_figures', 'masks_overview_figure',
-           'nvidia_figure']
+           'folder_mask_paths', 'folder_mask', 'mask_statistics', 'mask_figure', 'save_figure', 'save_mask_figures',
+           'masks_overview_figure', 'nvidia_figure']
 
 # %% ../nbs/02_masks.ipynb #88bd0e2c
 def _check_hw(height, width) -> tuple[int, int]:
@@ -245,8 +245,9 @@ def make_mask(kind: str, height: int, width: int, seed_or_rng: int | np.random.G
               ) -> np.ndarray:
     "A `float32` `(H, W)` mask in {0, 1} (1 = hole) from generator `kind`, seeded, optionally constrained to `hole_range`."
     if kind == 'nvidia': gen = nvidia_mask
+    elif kind == 'folder': gen = folder_mask
     elif kind in MASK_GENERATORS: gen = MASK_GENERATORS[kind]
-    else: raise ValueError(f"Unknown mask kind {kind!r}: expected one of {', '.join([*MASK_GENERATORS, 'nvidia'])}")
+    else: raise ValueError(f"Unknown mask kind {kind!r}: expected one of {', '.join([*MASK_GENERATORS, 'nvidia', 'folder'])}")
     height, width = _check_hw(height, width)
     rng = as_generator(seed_or_rng)
     rng_range = check_hole_range(hole_range)
@@ -328,6 +329,30 @@ def nvidia_mask(height: int, width: int, rng: np.random.Generator,
     bins = list(bins or NVIDIA_BINS)
     paths = nvidia_mask_paths(bins[int(rng.integers(len(bins)))], root, border)
     return read_mask(paths[int(rng.integers(len(paths)))], hole_is='white', size=(height, width))[0].numpy()
+
+# %% ../nbs/02_masks.ipynb #cf672cfc
+_FOLDER_LISTINGS: dict[str, list[Path]] = {}
+
+def folder_mask_paths(root: str | Path) -> list[Path]:
+    "The image files under `root` (recursive, sorted; listed once per process), or a clear error for a missing or empty folder."
+    from msse_inpaint.data import list_images
+    key = str(Path(root).expanduser().resolve())
+    if key not in _FOLDER_LISTINGS: _FOLDER_LISTINGS[key] = list_images(root)   # raises naming the folder when it is empty or absent
+    return _FOLDER_LISTINGS[key]
+
+def folder_mask(height: int, width: int, rng: np.random.Generator,
+                root: str | Path | None = None,   # folder of mask images (searched recursively)
+                hole_is: str | None = None,       # 'white': white pixels are the hole; 'black': black pixels are
+                max_hole: float | None = 0.9,     # more hole than this: InvertedMaskError (see read_mask)
+                ) -> np.ndarray:
+    "A random mask file from `root`, read with the explicit polarity `hole_is` and resized (nearest) to `(height, width)`."
+    from msse_inpaint.data import read_mask
+    if root is None: raise ValueError("folder masks need root= the folder of mask images (mask_root in a Config)")
+    if hole_is not in ('white', 'black'):
+        raise ValueError(f"folder masks need hole_is='white' (white = hole) or 'black' (black = hole) for {root}; got {hole_is!r}")
+    height, width = _check_hw(height, width)
+    paths = folder_mask_paths(root)
+    return read_mask(paths[int(rng.integers(len(paths)))], hole_is=hole_is, size=(height, width), max_hole=max_hole)[0].numpy()
 
 # %% ../nbs/02_masks.ipynb #684abe09
 def mask_statistics(kinds: Sequence[str] | None = None, n: int = 200, size: int = 256, seed: int = 0):

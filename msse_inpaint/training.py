@@ -554,8 +554,10 @@ def msse_train(
     base_channels: int = None,      # C: encoder widths C, 2C, 4C
     attention_heads: int = None,    # heads of each attention stage (must divide base_channels)
     image_size: int = None,         # square training size, a multiple of 8 (>= 32)
-    mask_kind: str = None,          # training masks: rect, freeform, mixed, lama_thin/medium/thick, nvidia, legacy_mixed
+    mask_kind: str = None,          # training masks: rect, freeform, mixed, lama_thin/medium/thick, nvidia, legacy_mixed, folder
     val_mask_kind: str = None,      # validation masks (fixed per image)
+    mask_root: str = None,          # folder of mask files for mask kind 'folder'
+    mask_hole_is: str = None,       # polarity of the files in --mask_root: white (white = hole) or black
     hole_range: str = None,         # hole ratio range of generated masks, e.g. "0.1,0.4"
     epochs: int = None,             # number of epochs
     batch_size: int = None,         # images per batch
@@ -589,6 +591,7 @@ def msse_train(
             config, _abspath(resume), train_root=_abspath(train_root), val_root=_abspath(val_root), train_subset=train_subset,
             val_subset=val_subset, val_fraction=val_fraction, use_structure_encoder=use_se, base_channels=base_channels,
             attention_heads=attention_heads, image_size=image_size, mask_kind=mask_kind, val_mask_kind=val_mask_kind,
+            mask_root=_abspath(mask_root), mask_hole_is=mask_hole_is,
             hole_range=_parse_pair(hole_range, 'hole_range'), epochs=epochs, batch_size=batch_size, lr=lr,
             weight_decay=weight_decay, grad_clip=grad_clip, lambda_coarse=lambda_coarse, lambda_refine=lambda_refine,
             lambda_edge=lambda_edge, lambda_corner=lambda_corner, lambda_color=lambda_color,

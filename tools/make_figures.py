@@ -33,7 +33,8 @@ def run_chapter(nb: Path, out_dir: Path, data: str | None) -> None:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--data', default='', help='image folder (with train/ and val/, or one folder); empty: built-in images')
-    p.add_argument('--preset', default='debug', help='configuration preset for every run (default: debug)')
+    p.add_argument('--preset', default='', help="configuration preset for every run (default: the grid's own: debug for the "
+                                                 "built-in grid, default for the CelebA-HQ grid)")
     p.add_argument('--grid', default=None, help='YAML grid (default: experiments/ablation_debug.yaml without --data, '
                                                 'experiments/ablation_celebahq.yaml with it)')
     p.add_argument('--set', nargs='*', default=[], help='extra template parameters key=value for every run')
@@ -66,7 +67,7 @@ def main(argv=None) -> int:
             print(f'   {timings[rel]:.0f} s', flush=True)
 
     grid_path = args.grid or ('experiments/ablation_celebahq.yaml' if args.data else 'experiments/ablation_debug.yaml')
-    overrides = {**resolve_data(args.data or None), 'preset': args.preset, **parse_overrides(args.set)}
+    overrides = {**resolve_data(args.data or None), **({'preset': args.preset} if args.preset else {}), **parse_overrides(args.set)}
     grid = load_grid(grid_path, overrides=overrides)
     print(f'== sweep {grid.name!r} ({grid_path}): {len(grid.variants)} variants x {len(grid.seeds)} seeds -> {grid.output_dir}',
           flush=True)
