@@ -140,7 +140,7 @@ def preset_config(name: str) -> Config:
     if name not in PRESETS: raise ValueError(f'Unknown preset {name!r}: expected one of {", ".join([*PRESETS, "reference"])}')
     return make_config(name)
 
-def bench_table(presets=('default', 'fast', 'large', 'debug'), sizes=(128, 256), devices=('cpu',), batch_size: int | None = None,
+def bench_table(presets=tuple(PRESETS), sizes=(128, 256), devices=('cpu',), batch_size: int | None = None,
                 iters: int = 3, warmup: int = 1, train: bool = True, verbose: bool = True) -> 'pd.DataFrame':
     "`bench_one` for every preset x size x device, as a DataFrame."
     import pandas as pd
@@ -170,7 +170,7 @@ def _split(text: str, name: str, cast=str) -> list:
 
 @call_parse
 def msse_bench(
-    presets: str = None,        # comma-separated presets (and/or 'reference'); default: default,fast,large,debug (+reference when shipped)
+    presets: str = None,        # comma-separated presets (and/or 'reference'); default: all six (+reference when shipped)
     sizes: str = '128,256',     # comma-separated image sizes
     devices: str = 'auto',      # 'auto' (the CPU, plus CUDA when present), or a list such as cpu,cuda
     iters: int = 3,             # timed iterations per measurement
@@ -184,7 +184,7 @@ def msse_bench(
     from msse_inpaint.inference import default_checkpoint
     try:
         if threads is not None: torch.set_num_threads(threads)
-        names = _split(presets, 'presets') if presets else ['default', 'fast', 'large', 'debug'] + (['reference'] if default_checkpoint() else [])
+        names = _split(presets, 'presets') if presets else [*PRESETS] + (['reference'] if default_checkpoint() else [])
         size_list = _split(sizes, 'sizes', int)
         if not size_list or any(s < 16 or s % 8 for s in size_list): raise ValueError(f'--sizes must be multiples of 8, at least 16; got {sizes!r}')
         devs = (['cpu'] + (['cuda'] if torch.cuda.is_available() else [])) if devices == 'auto' else _split(devices, 'devices')

@@ -23,7 +23,7 @@ from .metrics import MetricsCalculator, METRICS, summarise, lpips_status, compos
 __all__ = ['BASELINES', 'TABLE_METRICS', 'METRIC_LABELS', 'baseline_telea', 'baseline_navier_stokes', 'baseline_biharmonic',
            'bin_label', 'dataset_of', 'image_sources', 'build_pairs', 'load_eval_pair', 'evaluate',
            'read_pairs_csv_rows', 'per_bin_summary', 'results_markdown', 'plot_metrics_vs_bin', 'qualitative_grid',
-           'model_method', 'run_evaluation', 'msse_eval']
+           'model_method', 'included_results', 'run_evaluation', 'msse_eval']
 
 # %% ../nbs/22_evaluation.ipynb #2fbb38ff
 def _check_inputs(image: torch.Tensor, mask: torch.Tensor, name: str):
@@ -337,13 +337,13 @@ def qualitative_grid(pairs, methods: dict[str, Callable], n: int = 6, size: int 
     return fig
 
 # %% ../nbs/22_evaluation.ipynb #3c7489fe
-def model_method(checkpoint: str | Path, device: str = 'cpu', name: str = 'msse') -> Callable:
-    "An evaluate-method for a checkpoint: returns `{name: final composite, name_coarse: coarse output}` for one image."
+def model_method(checkpoint: str | Path, device: str = 'cpu', name: str = 'msse', work_size: int | str | None = 'auto') -> Callable:
+    "An evaluate-method for a checkpoint: returns `{name: final composite, name_coarse: coarse output}` for one image (`work_size`: see `inpaint`)."
     try: from msse_inpaint.inference import load_model, inpaint
     except ImportError as e: raise ImportError(f'Scoring a checkpoint needs msse_inpaint.inference (load_model, inpaint): {e}') from e
     model = load_model(checkpoint, device=device)
     def fn(image: torch.Tensor, mask: torch.Tensor) -> dict:
-        out = inpaint(model, image, mask)
+        out = inpaint(model, image, mask, work_size=work_size)
         res = {name: out['output']}
         if out.get('coarse') is not None: res[f'{name}_coarse'] = out['coarse']
         return res
@@ -353,16 +353,40 @@ def _git_commit() -> str | None:
     try: return subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=repo_root(), capture_output=True, text=True, timeout=10).stdout.strip() or None
     except Exception: return None
 
+def included_results(folders: Sequence[str | Path], pairs_csv: str | Path, size: int) -> pd.DataFrame:
+    "The per-image rows of earlier `msse_eval` runs in `folders`, after checking that they scored exactly these pairs at this size."
+    mine = pd.read_csv(pairs_csv)[['image_path', 'mask_path']].astype(str).reset_index(drop=True)
+    frames = []
+    for folder in folders:
+        folder = Path(folder)
+        for f in ('pairs.csv', 'per_image.csv', 'run.json'):
+            if not (folder / f).is_file(): raise FileNotFoundError(f'--include {folder}: no {f} there (expected the folder of an msse_eval run)')
+        theirs = pd.read_csv(folder / 'pairs.csv')[['image_path', 'mask_path']].astype(str).reset_index(drop=True)
+        if not theirs.equals(mine):
+            raise ValueError(f'--include {folder}: its pairs.csv differs from this run\'s pairs ({len(theirs)} vs {len(mine)} pairs); '
+                             f'score the same pairs (--pairs {folder / "pairs.csv"})')
+        if (their_size := json.loads((folder / 'run.json').read_text()).get('size')) != size:
+            raise ValueError(f'--include {folder}: scored at size {their_size}, this run at {size}')
+        frames.append(pd.read_csv(folder / 'per_image.csv'))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
 def run_evaluation(methods: dict[str, Callable], pairs: pd.DataFrame, out: str | Path, size: int = 256, grid: int = 6,
-                   use_lpips: bool | str = 'auto', seed: int = 0, settings: dict | None = None, log_every: int | None = 100) -> dict:
-    "Write pairs.csv, score `methods`, and write per_image.csv, per_bin.csv, table.md, metrics_vs_bin.png, qualitative.png, run.json."
+                   use_lpips: bool | str = 'auto', seed: int = 0, settings: dict | None = None, log_every: int | None = 100,
+                   include: Sequence[str | Path] = ()) -> dict:
+    """Write pairs.csv, score `methods`, and write per_image.csv, per_bin.csv, table.md, metrics_vs_bin.png, qualitative.png, run.json.
+    `include`: folders of earlier runs on the same pairs whose other methods join the tables and figures (not re-scored)."""
     import matplotlib; import matplotlib.pyplot as plt
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     write_pairs_csv(pairs, out / 'pairs.csv')
+    earlier = included_results(include, out / 'pairs.csv', size)   # checked before the long scoring starts
     t0 = time.time()
     per_image = evaluate(methods, out / 'pairs.csv', size=size, use_lpips=use_lpips, log_every=log_every)
     elapsed = time.time() - t0
     lpips_note = per_image.attrs.get('lpips_note', '')
+    if len(earlier):
+        earlier = earlier[~earlier.method.isin(set(per_image.method))]
+        per_image = pd.concat([per_image, earlier], ignore_index=True)
+        methods = {**methods, **{m: BASELINES[m] for m in dict.fromkeys(earlier.method) if m in BASELINES}}   # for the grid (cheap)
     atomic_write(out / 'per_image.csv', lambda p: per_image.to_csv(p, index=False, float_format='%.5g'))
     summary = per_bin_summary(per_image)
     atomic_write(out / 'per_bin.csv', lambda p: summary.to_csv(p, index=False, float_format='%.5g'))
@@ -396,6 +420,8 @@ def msse_eval(images: str = None,       # image folder(s)/files, comma-separated
               grid: int = 6,            # pairs in the qualitative grid (0: none)
               lpips: str = 'auto',      # 'auto' (when its weights are present locally) or 'off'
               threads: int = 1,         # CPU threads for torch and OpenCV
+              work_size: str = 'auto',  # network size for the checkpoint: 'auto' (its training size when smaller), 'native', or pixels
+              include: str = None,      # comma-separated folders of earlier msse_eval runs on the same pairs to join the tables
              ):
     "Score a checkpoint and/or the classical baselines on fixed (image, mask) pairs; write CSVs, a table and figures."
     import cv2
@@ -404,7 +430,8 @@ def msse_eval(images: str = None,       # image folder(s)/files, comma-separated
     if unknown := [b for b in names if b not in BASELINES]:
         raise ValueError(f"--baselines: unknown {', '.join(unknown)}; expected a comma-separated subset of {', '.join(BASELINES)} or 'none'")
     methods = {b: BASELINES[b] for b in names}
-    if checkpoint: methods = {'msse': model_method(checkpoint, device), **methods}
+    ws = int(work_size) if str(work_size).isdigit() else work_size
+    if checkpoint: methods = {'msse': model_method(checkpoint, device, work_size=ws), **methods}
     if not methods: raise ValueError('Nothing to score: give --checkpoint and/or --baselines')
     if lpips not in ('auto', 'off'): raise ValueError(f"--lpips must be 'auto' or 'off', got {lpips!r}")
     if pairs: table = pd.DataFrame(read_pairs_csv(pairs))
@@ -413,8 +440,9 @@ def msse_eval(images: str = None,       # image folder(s)/files, comma-separated
                             hole_is=hole_is, max_images=max_images)
     out = Path(out) if out else repo_root() / 'results' / 'eval'
     settings = dict(images=images, masks=masks, hole_is=hole_is, pairs=pairs, checkpoint=checkpoint, baselines=names, size=size,
-                    per_bin=per_bin, bins=bins, max_images=max_images, seed=seed, device=device, lpips=lpips)
+                    per_bin=per_bin, bins=bins, max_images=max_images, seed=seed, device=device, lpips=lpips, work_size=work_size,
+                    include=include)
     print(f'msse_eval: {len(table)} pairs x {len(methods)} method(s) -> {out}', file=sys.stderr, flush=True)
     res = run_evaluation(methods, table, out, size=size, grid=grid, use_lpips=False if lpips == 'off' else 'auto', seed=seed,
-                         settings=settings)
+                         settings=settings, include=[p.strip() for p in include.split(',') if p.strip()] if include else ())
     print(res['table'])   # nothing is returned: a console script's return value becomes its exit status
