@@ -36,6 +36,18 @@ run('nbdev_clean')
 if diff := changed(nbs_before, snapshot(root / 'nbs', '*.ipynb')):
     problems.append('nbdev_clean changed these notebooks (run nbdev_clean and commit):\n  ' + '\n  '.join(diff))
 
+# nbdev_export never deletes a module: one that no notebook exports any more would linger in the package unnoticed.
+exported = set()
+for nb_path in sorted((root / 'nbs').rglob('*.ipynb')):
+    for c in json.loads(nb_path.read_text())['cells']:
+        src = ''.join(c['source']) if c['cell_type'] == 'code' else ''
+        for line in src.splitlines():
+            if line.strip().startswith('#| default_exp'): exported.add(line.split()[-1].replace('.', '/') + '.py')
+stale = sorted(p.relative_to(root / 'msse_inpaint').as_posix() for p in (root / 'msse_inpaint').rglob('*.py')
+               if p.name not in ('__init__.py', '_modidx.py') and p.relative_to(root / 'msse_inpaint').as_posix() not in exported)
+if stale:
+    problems.append('modules no notebook exports (delete them or restore their notebook):\n  ' + '\n  '.join(stale))
+
 # papermill finds its parameters through the cell tag; cleaning must not have removed it.
 for nb_path in sorted((root / 'nbs' / 'experiments').glob('*.ipynb')):
     cells = json.loads(nb_path.read_text())['cells']
