@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from .pconv import PartialConv2d
 
 # %% auto #0
-__all__ = ['ContextEncoder', 'CoarseDecoder']
+__all__ = ['PixelNorm', 'ContextEncoder', 'CoarseDecoder']
 
 # %% ../nbs/11_coarse.ipynb #6063e1dd
 def _init_weights(module: nn.Module, negative_slope: float = 0.2):
@@ -33,6 +33,14 @@ def _check_image_mask(image: torch.Tensor, mask: torch.Tensor, in_channels: int,
         raise ValueError(f'{who}: mask must contain only 0 (known) and 1 (hole); got values in '
                          f'[{mask.min().item():.3g}, {mask.max().item():.3g}]. Threshold soft masks first.')
 
+class PixelNorm(nn.Module):
+    "Divide each position's feature vector by its RMS over channels (times a learned per-channel gain); 0 stays 0."
+    def __init__(self, channels: int, eps: float = 1e-6):
+        super().__init__()
+        self.eps, self.gain = eps, nn.Parameter(torch.ones(1, channels, 1, 1))
+    def forward(self, x):
+        return x * torch.rsqrt(x.float().square().mean(1, keepdim=True) + self.eps).to(x.dtype) * self.gain.to(x.dtype)
+
 class ContextEncoder(nn.Module):
     "Partial-convolution encoder: `forward(image, mask) -> ([f1 C@H, f2 2C@H/2, f3 4C@H/4], [valid1, valid2, valid3])`."
     def __init__(self,
@@ -49,6 +57,7 @@ class ContextEncoder(nn.Module):
             nn.ModuleList([PartialConv2d(C, 2 * C, 3, stride=2, padding=1), PartialConv2d(2 * C, 2 * C, 3, padding=1)]),
             nn.ModuleList([PartialConv2d(2 * C, 4 * C, 3, stride=2, padding=1), PartialConv2d(4 * C, 4 * C, 3, padding=1)]),
         ])
+        self.norms = nn.ModuleList([nn.ModuleList([PixelNorm(conv.out_channels) for conv in level]) for level in self.levels])
         self.act = nn.LeakyReLU(negative_slope)
         _init_weights(self, negative_slope)
 
@@ -59,21 +68,21 @@ class ContextEncoder(nn.Module):
         _check_image_mask(image, mask, self.in_channels, 4, 'ContextEncoder')
         x, valid = image, 1.0 - mask.to(torch.float32)
         features, valids = [], []
-        for level in self.levels:
-            for conv in level:
+        for level, norms in zip(self.levels, self.norms):
+            for conv, norm in zip(level, norms):
                 x, valid = conv(x, valid)
-                x = self.act(x)
+                x = self.act(norm(x))
             features.append(x); valids.append(valid)
         return features, valids
 
 # %% ../nbs/11_coarse.ipynb #447530f7
 class _DilatedResidual(nn.Module):
-    "x + conv_d(LeakyReLU(x)): a pre-activation residual 3x3 convolution with dilation d."
+    "x + conv_d(LeakyReLU(PixelNorm(x))): a pre-activation residual 3x3 convolution with dilation d."
     def __init__(self, channels: int, dilation: int, negative_slope: float = 0.2):
         super().__init__()
-        self.act = nn.LeakyReLU(negative_slope)
+        self.norm, self.act = PixelNorm(channels), nn.LeakyReLU(negative_slope)
         self.conv = nn.Conv2d(channels, channels, 3, padding=dilation, dilation=dilation)
-    def forward(self, x): return x + self.conv(self.act(x))
+    def forward(self, x): return x + self.conv(self.act(self.norm(x)))
 
 class CoarseDecoder(nn.Module):
     "Symmetric upsampling decoder with skips from all three encoder levels: `forward([f1, f2, f3]) -> coarse (B,3,H,W)` in [0,1]."
@@ -90,6 +99,8 @@ class CoarseDecoder(nn.Module):
         self.fuse2, self.conv2 = nn.Conv2d(4 * C + 2 * C, 2 * C, 1), nn.Conv2d(2 * C, 2 * C, 3, padding=1)
         self.fuse1, self.conv1 = nn.Conv2d(2 * C + C, C, 1), nn.Conv2d(C, C, 3, padding=1)
         self.to_rgb = nn.Conv2d(C, out_channels, 3, padding=1)
+        self.norm3, self.norm2a, self.norm2b = PixelNorm(4 * C), PixelNorm(2 * C), PixelNorm(2 * C)
+        self.norm1a, self.norm1b = PixelNorm(C), PixelNorm(C)
         self.act = nn.LeakyReLU(negative_slope)
         _init_weights(self, negative_slope)
 
@@ -108,8 +119,8 @@ class CoarseDecoder(nn.Module):
     def forward(self, features, return_features: bool = False):
         self._check(features)
         f1, f2, f3 = features
-        d3 = self.bottleneck(f3)
-        d2 = self.act(self.conv2(self.act(self.fuse2(torch.cat([self._up(d3, f2), f2], 1)))))
-        d1 = self.act(self.conv1(self.act(self.fuse1(torch.cat([self._up(d2, f1), f1], 1)))))
+        d3 = self.norm3(self.bottleneck(f3))   # the residual stream's scale grows block by block: bring it back to 1
+        d2 = self.act(self.norm2b(self.conv2(self.act(self.norm2a(self.fuse2(torch.cat([self._up(d3, f2), f2], 1)))))))
+        d1 = self.act(self.norm1b(self.conv1(self.act(self.norm1a(self.fuse1(torch.cat([self._up(d2, f1), f1], 1)))))))
         coarse = torch.sigmoid(self.to_rgb(d1))
         return (coarse, [d1, d2, d3]) if return_features else coarse
