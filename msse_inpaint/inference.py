@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from fastcore.script import call_parse, store_true
 
-from .core import repo_root, get_device, read_image, save_image, NotAnImageError
+from .core import repo_root, get_device, read_image, save_image, NotAnImageError, atomic_torch_save
 from .config import Config
 from .data import (list_images, load_item, builtin_items, SyntheticImage, check_mask, read_mask, load_pair,
                                load_and_resize)
@@ -22,8 +22,8 @@ from .metrics import MetricsCalculator
 from .training import read_checkpoint, config_from_checkpoint, plot_val_grid, save_figure, write_csv
 
 # %% auto #0
-__all__ = ['REFERENCE_CHECKPOINT', 'checkpoint_search_paths', 'default_checkpoint', 'load_model', 'working_size', 'inpaint',
-           'collect_pairs', 'run_test', 'msse_test']
+__all__ = ['REFERENCE_CHECKPOINT', 'checkpoint_search_paths', 'default_checkpoint', 'load_model', 'export_checkpoint',
+           'working_size', 'inpaint', 'collect_pairs', 'run_test', 'msse_test']
 
 # %% ../nbs/31_inference.ipynb #4a5d91a6
 REFERENCE_CHECKPOINT = 'msse_reference.pth'
@@ -70,6 +70,14 @@ def load_model(checkpoint: str | Path | None = None, device: str | torch.device 
     model.config = cfg
     model.checkpoint_info = {'path': str(path), 'epoch': ck.get('epoch'), 'metrics': ck.get('metrics', {})}
     return model.to(get_device(device)).eval()
+
+# %% ../nbs/31_inference.ipynb #096f3d15
+def export_checkpoint(source: str | Path, dest: str | Path, half: bool = True, info: dict | None = None) -> Path:
+    "Write the shippable part of training checkpoint `source` to `dest` (weights in half precision by default, plus `info`)."
+    ck = read_checkpoint(source)
+    model = {k: v.half() if half and torch.is_tensor(v) and v.is_floating_point() else v for k, v in ck['model'].items()}
+    keep = {k: ck[k] for k in ('config', 'epoch', 'metrics', 'best', 'history') if k in ck}
+    return atomic_torch_save({**keep, 'model': model, 'exported_from': str(source), 'info': dict(info or {})}, dest)
 
 # %% ../nbs/31_inference.ipynb #fdc97f35
 def _as_image(image) -> torch.Tensor:
