@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from .pconv import PartialConv2d
 
 # %% auto #0
-__all__ = ['PixelNorm', 'ContextEncoder', 'CoarseDecoder']
+__all__ = ['SoftPixelNorm', 'ContextEncoder', 'CoarseDecoder']
 
 # %% ../nbs/11_coarse.ipynb #6063e1dd
 def _init_weights(module: nn.Module, negative_slope: float = 0.2):
@@ -33,13 +33,13 @@ def _check_image_mask(image: torch.Tensor, mask: torch.Tensor, in_channels: int,
         raise ValueError(f'{who}: mask must contain only 0 (known) and 1 (hole); got values in '
                          f'[{mask.min().item():.3g}, {mask.max().item():.3g}]. Threshold soft masks first.')
 
-class PixelNorm(nn.Module):
-    "Divide each position's feature vector by its RMS over channels (times a learned per-channel gain); 0 stays 0."
-    def __init__(self, channels: int, eps: float = 1e-6):
+class SoftPixelNorm(nn.Module):
+    "`gain * x / sqrt(1 + rms(x)^2 / tau^2)` per position (rms over channels): about x while rms << tau, bounded by tau; 0 stays 0."
+    def __init__(self, channels: int, tau: float = 2.0):
         super().__init__()
-        self.eps, self.gain = eps, nn.Parameter(torch.ones(1, channels, 1, 1))
+        self.tau, self.gain = float(tau), nn.Parameter(torch.ones(1, channels, 1, 1))
     def forward(self, x):
-        return x * torch.rsqrt(x.float().square().mean(1, keepdim=True) + self.eps).to(x.dtype) * self.gain.to(x.dtype)
+        return x * torch.rsqrt(1 + x.float().square().mean(1, keepdim=True) / self.tau ** 2).to(x.dtype) * self.gain.to(x.dtype)
 
 class ContextEncoder(nn.Module):
     "Partial-convolution encoder: `forward(image, mask) -> ([f1 C@H, f2 2C@H/2, f3 4C@H/4], [valid1, valid2, valid3])`."
@@ -57,7 +57,7 @@ class ContextEncoder(nn.Module):
             nn.ModuleList([PartialConv2d(C, 2 * C, 3, stride=2, padding=1), PartialConv2d(2 * C, 2 * C, 3, padding=1)]),
             nn.ModuleList([PartialConv2d(2 * C, 4 * C, 3, stride=2, padding=1), PartialConv2d(4 * C, 4 * C, 3, padding=1)]),
         ])
-        self.norms = nn.ModuleList([nn.ModuleList([PixelNorm(conv.out_channels) for conv in level]) for level in self.levels])
+        self.norms = nn.ModuleList([nn.ModuleList([SoftPixelNorm(conv.out_channels) for conv in level]) for level in self.levels])
         self.act = nn.LeakyReLU(negative_slope)
         _init_weights(self, negative_slope)
 
@@ -77,10 +77,10 @@ class ContextEncoder(nn.Module):
 
 # %% ../nbs/11_coarse.ipynb #447530f7
 class _DilatedResidual(nn.Module):
-    "x + conv_d(LeakyReLU(PixelNorm(x))): a pre-activation residual 3x3 convolution with dilation d."
+    "x + conv_d(LeakyReLU(SoftPixelNorm(x))): a pre-activation residual 3x3 convolution with dilation d."
     def __init__(self, channels: int, dilation: int, negative_slope: float = 0.2):
         super().__init__()
-        self.norm, self.act = PixelNorm(channels), nn.LeakyReLU(negative_slope)
+        self.norm, self.act = SoftPixelNorm(channels), nn.LeakyReLU(negative_slope)
         self.conv = nn.Conv2d(channels, channels, 3, padding=dilation, dilation=dilation)
     def forward(self, x): return x + self.conv(self.act(self.norm(x)))
 
@@ -99,8 +99,8 @@ class CoarseDecoder(nn.Module):
         self.fuse2, self.conv2 = nn.Conv2d(4 * C + 2 * C, 2 * C, 1), nn.Conv2d(2 * C, 2 * C, 3, padding=1)
         self.fuse1, self.conv1 = nn.Conv2d(2 * C + C, C, 1), nn.Conv2d(C, C, 3, padding=1)
         self.to_rgb = nn.Conv2d(C, out_channels, 3, padding=1)
-        self.norm3, self.norm2a, self.norm2b = PixelNorm(4 * C), PixelNorm(2 * C), PixelNorm(2 * C)
-        self.norm1a, self.norm1b = PixelNorm(C), PixelNorm(C)
+        self.norm3, self.norm2a, self.norm2b = SoftPixelNorm(4 * C), SoftPixelNorm(2 * C), SoftPixelNorm(2 * C)
+        self.norm1a, self.norm1b = SoftPixelNorm(C), SoftPixelNorm(C)
         self.act = nn.LeakyReLU(negative_slope)
         _init_weights(self, negative_slope)
 

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# How the shipped reference model (msse_inpaint/weights/msse_reference.pth) was made and measured, step by step.
+# Needs ../shared/data (CelebA-HQ faces, BSD100, the NVIDIA masks) and the project's environment (`make env`).
+#   tools/reference_model.sh train   # ~60 min on the 2-core CPU machine (10 epochs at 96 px); use --device cuda on a GPU
+#   tools/reference_model.sh ship    # half-precision export of the best checkpoint into the package
+#   tools/reference_model.sh eval    # msse_eval at 256 px: NVIDIA masks by bin (faces, BSD100), the earlier masks (faces)
+#   tools/reference_model.sh card    # msse_inpaint/weights/MODEL_CARD.md from the run's log and the evaluation outputs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+RUN=${RUN:-runs/reference}
+SHIPPED=msse_inpaint/weights/msse_reference.pth
+case "${1:-}" in
+  train)
+    # The default preset (C=40, MSSE on, every loss at the seed's weights); on a CPU at 96 px, the largest size an
+    # hour-long run allows. lr 1e-3 instead of the preset's 2e-4: 10 epochs, not 60.
+    $BIN/msse_train --config default --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val \
+      --val_subset 16 --image_size 96 --epochs 10 --batch_size 8 --lr 1e-3 --hole_range 0.05,0.6 \
+      --save_dir "$RUN" --seed 0 --checkpoint_every 4 --quiet ;;
+  ship)
+    $BIN/python -c "from msse_inpaint.inference import export_checkpoint; print(export_checkpoint('$RUN/checkpoints/best_model.pth', '$SHIPPED'))"
+    ls -l "$SHIPPED" ;;
+  eval)
+    # The same 1194 (image, mask) pairs as results/baselines: the baselines are joined from there, not re-scored.
+    $BIN/msse_eval --pairs results/baselines/pairs.csv --checkpoint "$SHIPPED" --baselines none --include results/baselines \
+      --size 256 --threads 2 --out results/reference
+    # The earlier implementation's own mask distribution (its rectangles and disk-like strokes, fixed seed), faces.
+    $BIN/msse_eval --images shared:celebahq/val --masks generator:legacy_mixed --per_bin 3 --seed 0 --checkpoint "$SHIPPED" \
+      --size 256 --threads 2 --out results/reference_legacy_masks ;;
+  card)
+    $BIN/python tools/model_card.py --run "$RUN" --checkpoint "$SHIPPED" --out msse_inpaint/weights/MODEL_CARD.md ;;
+  *) echo "usage: $0 train|ship|eval|card" >&2; exit 2 ;;
+esac
