@@ -17,7 +17,7 @@ from torch.utils.data import Dataset
 
 from .core import (IMAGE_EXTENSIONS, NotAnImageError, atomic_write, figures_dir, get_device, is_image_file,
                                read_image, read_image_array, shared_data_dir)
-from .masks import MASK_GENERATORS, check_hole_range, folder_mask_paths, hole_ratio, make_mask, nvidia_root, save_figure
+from .masks import MASK_GENERATORS, check_hole_range, check_folder_masks, hole_ratio, make_mask, nvidia_root, save_figure
 
 # %% auto #0
 __all__ = ['SKIMAGE_PHOTOS', 'SYNTHETIC_KINDS', 'PAIR_COLUMNS', 'EmptyFolderError', 'list_images', 'ImageTooSmallError',
@@ -403,11 +403,8 @@ class InpaintingDataset(Dataset):
             raise ValueError(f"mask_kind must be one of {', '.join([*MASK_GENERATORS, 'nvidia', 'folder'])}, got {mask_kind!r}")
         if mask_kind == 'nvidia' and mask_paths is None: nvidia_root((mask_params or {}).get('root'))   # fail now, not in a worker
         if mask_kind == 'folder' and mask_paths is None:   # fail now, naming the folder, not in a worker
-            mp = mask_params or {}
-            if mp.get('root') is None: raise ValueError("mask_kind='folder' needs mask_params=dict(root=<folder of masks>, hole_is='white'|'black')")
-            if mp.get('hole_is') not in ('white', 'black'):
-                raise ValueError(f"mask_kind='folder' needs the polarity of {mp['root']}: hole_is='white' (white = hole) or 'black'; got {mp.get('hole_is')!r}")
-            folder_mask_paths(mp['root'])
+            try: check_folder_masks((mask_params or {}).get('root'), (mask_params or {}).get('hole_is'))
+            except ValueError as e: raise ValueError(f"mask_kind='folder' needs mask_params=dict(root=..., hole_is='white'|'black'): {e}") from None
         if mask_paths is not None:
             mask_paths = list(mask_paths)
             if len(mask_paths) != len(self.items):

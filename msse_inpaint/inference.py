@@ -116,7 +116,7 @@ def working_size(model: InpaintingNetwork, hw: tuple[int, int], work_size: int |
     return max(1, round(H * f)), max(1, round(W * f))
 
 def _resize_outputs(o, hw):
-    "Model outputs at the working size, brought to the image's size (attention planes keep their total mass)."
+    "Model outputs at the working size, brought to the image's size (bilinear; `inpaint` rescales the attention planes)."
     if torch.is_tensor(o) and o.ndim == 3:
         return F.interpolate(o[None], size=hw, mode='bilinear', align_corners=False)[0]
     if isinstance(o, dict): return {k: _resize_outputs(v, hw) for k, v in o.items()}

@@ -20,8 +20,8 @@ __all__ = ['LAMA_PRESETS', 'MASK_GENERATORS', 'NVIDIA_BINS', 'hole_ratio', 'rect
            'lama_mask', 'lama_thin_mask', 'lama_medium_mask', 'lama_thick_mask', 'legacy_rect_mask',
            'legacy_freeform_mask', 'legacy_mixed_mask', 'check_hole_range', 'make_mask', 'mask_to_tensor',
            'nvidia_root', 'nvidia_bin_of', 'nvidia_bins_for', 'nvidia_mask_paths', 'border_distance', 'nvidia_mask',
-           'folder_mask_paths', 'folder_mask', 'mask_statistics', 'mask_figure', 'save_figure', 'save_mask_figures',
-           'masks_overview_figure', 'nvidia_figure']
+           'folder_mask_paths', 'check_folder_masks', 'folder_mask', 'mask_statistics', 'mask_figure', 'save_figure',
+           'save_mask_figures', 'masks_overview_figure', 'nvidia_figure']
 
 # %% ../nbs/02_masks.ipynb #88bd0e2c
 def _check_hw(height, width) -> tuple[int, int]:
@@ -340,6 +340,13 @@ def folder_mask_paths(root: str | Path) -> list[Path]:
     if key not in _FOLDER_LISTINGS: _FOLDER_LISTINGS[key] = list_images(root)   # raises naming the folder when it is empty or absent
     return _FOLDER_LISTINGS[key]
 
+def check_folder_masks(root, hole_is) -> list[Path]:
+    "The mask files of `root`, or a clear error when the folder or its polarity `hole_is` is missing or wrong."
+    if root is None: raise ValueError("folder masks need root= the folder of mask images (mask_root in a Config)")
+    if hole_is not in ('white', 'black'):
+        raise ValueError(f"folder masks need hole_is='white' (white = hole) or 'black' (black = hole) for {root}; got {hole_is!r}")
+    return folder_mask_paths(root)
+
 def folder_mask(height: int, width: int, rng: np.random.Generator,
                 root: str | Path | None = None,   # folder of mask images (searched recursively)
                 hole_is: str | None = None,       # 'white': white pixels are the hole; 'black': black pixels are
@@ -347,11 +354,8 @@ def folder_mask(height: int, width: int, rng: np.random.Generator,
                 ) -> np.ndarray:
     "A random mask file from `root`, read with the explicit polarity `hole_is` and resized (nearest) to `(height, width)`."
     from msse_inpaint.data import read_mask
-    if root is None: raise ValueError("folder masks need root= the folder of mask images (mask_root in a Config)")
-    if hole_is not in ('white', 'black'):
-        raise ValueError(f"folder masks need hole_is='white' (white = hole) or 'black' (black = hole) for {root}; got {hole_is!r}")
+    paths = check_folder_masks(root, hole_is)
     height, width = _check_hw(height, width)
-    paths = folder_mask_paths(root)
     return read_mask(paths[int(rng.integers(len(paths)))], hole_is=hole_is, size=(height, width), max_hole=max_hole)[0].numpy()
 
 # %% ../nbs/02_masks.ipynb #684abe09

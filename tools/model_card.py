@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 import torch
 
+from msse_inpaint.metrics import mean_ci
+
 ROOT = Path(__file__).resolve().parents[1]
 # The earlier implementation's README (its own masks, its own metric code): hole PSNR, hole "SSIM" (a sum over three
 # channels, so 1.92 is about 0.64 per channel), boundary PSNR.
@@ -35,13 +37,12 @@ def per_bin_table(per_bin: pd.DataFrame, dataset: str, metric: str, methods, dig
 
 def margins(per_image: pd.DataFrame, dataset: str, bins, metric: str, a='msse', b='telea') -> tuple[float, float, float, int]:
     "Mean paired difference a - b over the pairs of `bins`, with a 95% t interval."
-    from scipy import stats
     d = per_image[(per_image.dataset == dataset) & per_image.bin.isin(bins)]
     x = d[d.method == a].set_index('pair')[metric]
     y = d[d.method == b].set_index('pair')[metric]
     diff = (x - y.reindex(x.index)).dropna()
-    half = float(stats.t.ppf(0.975, len(diff) - 1) * diff.std(ddof=1) / len(diff) ** 0.5)
-    return float(diff.mean()), half, float((diff > 0).mean()), len(diff)
+    ci = mean_ci(diff)
+    return ci['mean'], ci['ci95'], float((diff > 0).mean()), ci['n']
 
 
 def main():
@@ -122,13 +123,11 @@ def main():
                   'numbers come from its own model, data split and metric code, so the comparison is indicative only.', '',
                   f'| method | PSNR hole (dB) | SSIM hole | PSNR boundary, hole side (dB) | PSNR boundary, two-sided (dB) | mean hole ratio |',
                   '|---|---|---|---|---|---|']
-        from scipy import stats
         for method in dict.fromkeys(li.method):
             d = li[li.method == method]
             def mc(col, digits=2):
-                x = d[col].dropna()
-                h = float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / len(x) ** 0.5)
-                return fmt(x.mean(), h, digits)
+                ci = mean_ci(d[col])
+                return fmt(ci['mean'], ci['ci95'], digits)
             lines.append(f'| {method} | {mc("psnr_hole")} | {mc("ssim_hole", 3)} | {mc("psnr_boundary")} | {mc("psnr_boundary_2s")} | '
                          f'{d.hole_ratio.mean():.3f} |')
         lines.append(f'| earlier implementation (its README) | {EARLIER["psnr_hole"]:.2f} | {EARLIER["ssim_hole"]:.2f} (1.92 / 3) | '
