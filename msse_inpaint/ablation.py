@@ -237,8 +237,9 @@ def run_one(template: str | Path, parameters: dict, kernel_name: str = 'python3'
 
 # %% ../nbs/50_ablation.ipynb #4b8a0cb2
 def run_sweep(grid: Grid, variants=None, seeds=None, force: bool = False, dry_run: bool = False,
-              kernel_name: str = 'python3', cell_timeout: int | None = None, log=print) -> pd.DataFrame:
-    "Run every (variant, seed) cell of `grid` not yet finished; returns the aggregated results (one row per cell)."
+              kernel_name: str = 'python3', cell_timeout: int | None = None, log=print, jobs: int = 1) -> pd.DataFrame:
+    "Run every (variant, seed) cell of `grid` not yet finished, `jobs` at a time; returns the aggregated results (one row per cell)."
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1: raise ValueError(f'jobs must be a positive integer, got {jobs!r}')
     check_template_parameters(grid)
     cells = grid.cells(variants, seeds)
     if dry_run:  # report only: nothing is written
@@ -251,18 +252,39 @@ def run_sweep(grid: Grid, variants=None, seeds=None, force: bool = False, dry_ru
     failures, t_sweep = [], time.time()
     with sweep_lock(grid.output_dir):
         write_sweep_info(grid)
+        todo = []
         for i, (variant, seed) in enumerate(cells, 1):
-            params = grid.parameters(variant, seed)
             tag = f'[{i}/{len(cells)}] {variant} seed {seed}'
-            if not force and is_finished(grid.run_dir(variant, seed), params):
-                log(f'{tag}: finished earlier, skipped'); continue
+            if not force and is_finished(grid.run_dir(variant, seed), grid.parameters(variant, seed)):
+                log(f'{tag}: finished earlier, skipped')
+            else: todo.append((tag, variant, seed))
+
+        def one(tag, variant, seed):
             log(f'{tag}: running ...')
-            r = run_one(grid.template, params, kernel_name=kernel_name, cell_timeout=cell_timeout, log=log)
+            return run_one(grid.template, grid.parameters(variant, seed), kernel_name=kernel_name, cell_timeout=cell_timeout)
+
+        def report(tag, variant, seed, r):   # in this thread only, so results.csv has one writer
             if r['status'] == 'ok': log(f'{tag}: done in {r["seconds"]:.1f} s')
             else:
                 failures.append((variant, seed, r['error']))
                 log(f'{tag}: FAILED after {r["seconds"]:.1f} s: {r["error"]} (notebook: {grid.run_dir(variant, seed) / NOTEBOOK_FILE})')
             aggregate(grid)
+
+        if jobs == 1 or len(todo) <= 1:
+            for t in todo: report(*t, one(*t))
+        else:   # papermill changes the working directory of its process for each run: parallel runs need processes, not threads
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+            from msse_inpaint.ablation import run_one as job   # the package's copy: spawned workers can import it
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context('spawn')) as pool:
+                running = {}
+                for t in todo:
+                    running[pool.submit(job, grid.template, grid.parameters(t[1], t[2]), kernel_name, cell_timeout)] = t
+                    log(f'{t[0]}: queued ({jobs} at a time)')
+                for fut in as_completed(running):
+                    try: r = fut.result()
+                    except Exception as e: r = {'status': 'failed', 'seconds': 0.0, 'error': f'worker process failed: {type(e).__name__}: {e}'}
+                    report(*running[fut], r)
         results = aggregate(grid)
     log(f'sweep {grid.name!r}: {int((results.status == "ok").sum())}/{len(results)} runs ok, '
         f'{time.time() - t_sweep:.0f} s; results: {grid.output_dir / "results.csv"}')
@@ -438,6 +460,7 @@ def msse_ablate(
     cell_timeout: int = None,        # per-cell timeout in seconds inside each run
     figures: bool = False,           # afterwards run nbs/51_figures.ipynb for this sweep and write the HTML report
     kernel: str = 'python3',         # Jupyter kernel for the runs
+    jobs: int = 1,                   # runs at a time (each its own kernel; on a CPU give each num_threads=1)
 ):
     "Run an ablation grid with papermill, one run per (variant, seed); finished runs are skipped, failures reported."
     try:
@@ -447,7 +470,7 @@ def msse_ablate(
         except ValueError: raise ValueError(f'--seeds {seeds!r}: expected comma-separated integers') from None
         variants = [v.strip() for v in only.split(',')] if only else None
         results = run_sweep(g, variants=variants, seeds=seed_list, force=force, dry_run=dry_run, kernel_name=kernel,
-                            cell_timeout=cell_timeout)
+                            cell_timeout=cell_timeout, jobs=jobs)
     except (FileNotFoundError, ValueError, SweepLockedError) as e:
         print(f'msse_ablate: error: {e}', file=sys.stderr)
         sys.exit(2)

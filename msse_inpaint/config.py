@@ -25,6 +25,7 @@ class Config:
     attention_heads: int = 4
     # data
     image_size: int = 256              # square training crops; a multiple of 8
+    load_size: int | None = None       # images loaded at this size and image_size windows cut from them (None: image_size)
     train_root: str | None = None      # None: the built-in default images
     val_root: str | None = None        # None: a seeded split of the training images
     train_subset: int | None = None    # use a seeded subset of this many training images
@@ -55,6 +56,7 @@ class Config:
     device: str = 'auto'
     save_dir: str = 'runs/exp'
     checkpoint_every: int = 10         # periodic checkpoints, in epochs
+    init_weights: str | None = None    # a checkpoint whose weights start a new run (fine-tuning); None: random initialisation
     mixed_precision: bool = True       # bf16 autocast on CUDA (ignored on CPU)
     channels_last: bool = True         # on CUDA
 
@@ -100,6 +102,10 @@ def validate_config(cfg: Config) -> None:
     if cfg.hole_range is not None:
         hr = cfg.hole_range
         need(len(hr) == 2 and 0 <= hr[0] < hr[1] <= 1, 'hole_range', 'None or (low, high) with 0 <= low < high <= 1')
+    if cfg.load_size is not None:
+        need(isinstance(cfg.load_size, int) and not isinstance(cfg.load_size, bool) and isinstance(cfg.image_size, int)
+             and cfg.load_size >= cfg.image_size, 'load_size', f'None or an integer >= image_size={cfg.image_size}')
+    need(cfg.init_weights is None or isinstance(cfg.init_weights, str), 'init_weights', 'None or the path of a checkpoint')
     need(cfg.device == 'auto' or cfg.device == 'cpu' or str(cfg.device).startswith('cuda'), 'device', "'auto', 'cpu' or 'cuda[:N]'")
     need(cfg.preset in PRESETS, 'preset', f'one of {", ".join(PRESETS)}')
     if problems:

@@ -385,6 +385,7 @@ class InpaintingDataset(Dataset):
     def __init__(self,
                  items: str | Path | Sequence,        # a folder (listed recursively), or image sources (paths, references, SyntheticImage, tensors)
                  image_size: int = 256,               # square crop size S
+                 load_size: int | None = None,        # load images at this size and take S x S windows of them (random in training, fixed per index in validation); None: S
                  train: bool = True,                  # fresh masks and flips per call (True) or fixed masks per index (False)
                  mask_kind: str = 'mixed',            # a key of masks.MASK_GENERATORS, 'nvidia', or 'folder' (mask_params root=, hole_is=)
                  hole_range: tuple[float, float] | None = None,  # keep generated masks with hole ratio in this range
@@ -399,6 +400,10 @@ class InpaintingDataset(Dataset):
         self.items = list(items)
         if not self.items: raise EmptyFolderError('InpaintingDataset needs at least one image (got an empty list)')
         self.image_size = _check_size(image_size, 'image_size')
+        self.load_size = self.image_size if load_size is None else _check_size(load_size, 'load_size')
+        if self.load_size < self.image_size:
+            raise ValueError(f'load_size={load_size} is smaller than image_size={image_size}: the {image_size}x{image_size} '
+                             'windows are cut from the loaded image, so expected load_size >= image_size (or None)')
         if mask_kind not in MASK_GENERATORS and mask_kind not in ('nvidia', 'folder'):
             raise ValueError(f"mask_kind must be one of {', '.join([*MASK_GENERATORS, 'nvidia', 'folder'])}, got {mask_kind!r}")
         if mask_kind == 'nvidia' and mask_paths is None: nvidia_root((mask_params or {}).get('root'))   # fail now, not in a worker
@@ -414,7 +419,7 @@ class InpaintingDataset(Dataset):
         self.flip = self.train if flip is None else bool(flip)
         self.seed, self.mask_paths, self.mask_hole_is = int(seed), mask_paths, mask_hole_is
         self.mask_params, self.allow_upscale = dict(mask_params or {}), allow_upscale
-        if cache == 'auto': cache = len(self.items) * 3 * self.image_size**2 * 4 <= 256 * 2**20
+        if cache == 'auto': cache = len(self.items) * 3 * self.load_size**2 * 4 <= 256 * 2**20
         self.cache: dict[int, torch.Tensor] | None = {} if cache else None
         self.corrupt: list[str] = []
 
@@ -429,7 +434,7 @@ class InpaintingDataset(Dataset):
         for k in range(len(self.items)):
             j = (i + k) % len(self.items)
             if self.cache is not None and j in self.cache: return j, self.cache[j].clone()
-            try: image = load_item(self.items[j], self.image_size, self.allow_upscale)
+            try: image = load_item(self.items[j], self.load_size, self.allow_upscale)
             except NotAnImageError as e:
                 if str(self.items[j]) not in self.corrupt: self.corrupt.append(str(self.items[j]))
                 warnings.warn(f'skipped a corrupt image ({len(self.corrupt)} so far in this dataset): {e}', stacklevel=2)
@@ -443,16 +448,19 @@ class InpaintingDataset(Dataset):
         i = i % len(self)
         rng = self._rng(i)
         j, image = self._image(i)
-        S = self.image_size
+        S, L = self.image_size, self.load_size
+        # A window of an image loaded at L teaches the network the pixel scale of L-sized images at the cost of S x S.
+        top, left = (int(v) for v in rng.integers(0, L - S + 1, size=2)) if L > S else (0, 0)
+        image = image[:, top:top + S, left:left + S]
         if self.mask_paths is not None:
-            mask = load_pair_mask(self.mask_paths[j], self.mask_hole_is, image_path=self.items[j], size=S)
+            mask = load_pair_mask(self.mask_paths[j], self.mask_hole_is, image_path=self.items[j], size=L)[:, top:top + S, left:left + S]
         else:
             mask = torch.from_numpy(make_mask(self.mask_kind, S, S, rng, hole_range=self.hole_range, **self.mask_params))[None]
         if self.flip and rng.random() < 0.5: image, mask = image.flip(-1), mask.flip(-1)
         return image, mask
 
     def __repr__(self) -> str:
-        return (f'InpaintingDataset({len(self)} images, {self.image_size}px, {"train" if self.train else "valid"}, '
+        return (f'InpaintingDataset({len(self)} images, {self.image_size}px{f" windows of {self.load_size}px" if self.load_size > self.image_size else ""}, {"train" if self.train else "valid"}, '
                 f'masks={"files" if self.mask_paths is not None else self.mask_kind}, hole_range={self.hole_range}, flip={self.flip})')
 
 def load_pair_mask(mask_path, hole_is: str, image_path=None, size: int | None = None, max_hole: float | None = 0.9) -> torch.Tensor:
@@ -477,6 +485,7 @@ def _builtin_pool_size(train_subset, val_subset, val_fraction) -> int:
 def get_dataloaders(train_root: str | Path | None = None,   # folder of training images (None: built-in images)
                     val_root: str | Path | None = None,     # folder of validation images (None: split off the training images)
                     image_size: int = 256, batch_size: int = 8,
+                    load_size: int | None = None,           # images loaded at this size, image_size windows cut from them (None: image_size)
                     train_subset: int | None = None, val_subset: int | None = None,
                     val_fraction: float = 0.1,
                     mask_kind: str = 'mixed', val_mask_kind: str = 'mixed',
@@ -500,9 +509,9 @@ def get_dataloaders(train_root: str | Path | None = None,   # folder of training
     train_items = seeded_subset(train_items, train_subset, seed, 'train_subset')
     val_items = seeded_subset(val_items, val_subset, seed + 1, 'val_subset')
     folder = lambda kind: dict(root=mask_root, hole_is=mask_hole_is) if kind == 'folder' else None
-    train_ds = InpaintingDataset(train_items, image_size, train=True, mask_kind=mask_kind, hole_range=hole_range, flip=flip, seed=seed,
+    train_ds = InpaintingDataset(train_items, image_size, load_size=load_size, train=True, mask_kind=mask_kind, hole_range=hole_range, flip=flip, seed=seed,
                                  mask_params=folder(mask_kind))
-    val_ds = InpaintingDataset(val_items, image_size, train=False, mask_kind=val_mask_kind, hole_range=hole_range, flip=False, seed=seed,
+    val_ds = InpaintingDataset(val_items, image_size, load_size=load_size, train=False, mask_kind=val_mask_kind, hole_range=hole_range, flip=False, seed=seed,
                                mask_params=folder(val_mask_kind))
     device = get_device('auto' if device is None else device)
     common = dict(bs=batch_size, num_workers=num_workers, device=device, pin_memory=device.type == 'cuda')
@@ -517,7 +526,7 @@ def get_dataloaders(train_root: str | Path | None = None,   # folder of training
 
 def get_dataloaders_from_config(cfg, device: str | torch.device | None = None):
     "`get_dataloaders` with every data field of a `msse_inpaint.config.Config` (device: `cfg.device` unless given)."
-    return get_dataloaders(train_root=cfg.train_root, val_root=cfg.val_root, image_size=cfg.image_size, batch_size=cfg.batch_size,
+    return get_dataloaders(train_root=cfg.train_root, val_root=cfg.val_root, image_size=cfg.image_size, load_size=getattr(cfg, 'load_size', None), batch_size=cfg.batch_size,
                            train_subset=cfg.train_subset, val_subset=cfg.val_subset, val_fraction=cfg.val_fraction,
                            mask_kind=cfg.mask_kind, val_mask_kind=cfg.val_mask_kind, hole_range=cfg.hole_range,
                            mask_root=getattr(cfg, 'mask_root', None), mask_hole_is=getattr(cfg, 'mask_hole_is', 'white'),

@@ -107,7 +107,8 @@ def working_size(model: InpaintingNetwork, hw: tuple[int, int], work_size: int |
     "The (h, w) `inpaint` runs the network at: `hw` itself, or `hw` scaled so its shorter side is `work_size` (never enlarged)."
     H, W = hw
     if work_size == 'auto':   # a network sees faces and strokes at the scale it was trained at: run it there
-        work_size = getattr(getattr(model, 'config', None), 'image_size', None)
+        cfg = getattr(model, 'config', None)   # the scale of its training images: windows of load_size images, else image_size
+        work_size = getattr(cfg, 'load_size', None) or getattr(cfg, 'image_size', None)
     if work_size in (None, 'native'): return H, W
     if isinstance(work_size, bool) or not isinstance(work_size, int) or work_size < 16:
         raise ValueError(f"work_size must be 'auto', 'native'/None or an integer >= 16; got {work_size!r}")
@@ -258,7 +259,7 @@ def msse_test(
             print(f'msse_test: {image_path} ({image.shape[-1]}x{image.shape[-2]}, {float(mask.mean()):.1%} hole) -> '
                   f'{out_dir / f"{stem}_inpainted.png"}')
             return
-        pairs = collect_pairs(test_root, mask_root, mask_hole_is, image_size or cfg.image_size, mask_kind or cfg.val_mask_kind,
+        pairs = collect_pairs(test_root, mask_root, mask_hole_is, image_size or cfg.load_size or cfg.image_size, mask_kind or cfg.val_mask_kind,
                            _parse_pair(hole_range, 'hole_range'), seed, max_images)
         summary = run_test(model, pairs, out_dir, n_show=n_show, use_lpips=use_lpips, boundary_width=cfg.boundary_width)
     except (ValueError, OSError) as e: _cli_error('msse_test', e)

@@ -488,6 +488,12 @@ def train(cfg: Config, resume: str | Path | None = None, stop_after_epoch: int |
     cfg.to_json(folder / 'config.json')
     learn = build_learner(cfg, dls, folder, cbs=cbs, n_samples=n_samples, tensorboard=tensorboard)
     start = 0
+    if ck is None and cfg.init_weights is not None:   # fine-tuning: a new run (fresh optimiser and schedule) from trained weights
+        init = read_checkpoint(cfg.init_weights)
+        try: learn.model.load_state_dict(init['model'])
+        except RuntimeError as e:
+            raise ValueError(f'init_weights {cfg.init_weights} does not fit this model ({str(e).splitlines()[0]}); expected a '
+                             'checkpoint of the same architecture (base_channels, attention_heads, use_structure_encoder)') from None
     if ck is not None:
         learn.model.load_state_dict(ck['model'])
         learn.create_opt()
@@ -554,6 +560,7 @@ def msse_train(
     base_channels: int = None,      # C: encoder widths C, 2C, 4C
     attention_heads: int = None,    # heads of each attention stage (must divide base_channels)
     image_size: int = None,         # square training size, a multiple of 8 (>= 32)
+    load_size: int = None,          # load images at this size and train on image_size windows of them (default: image_size)
     mask_kind: str = None,          # training masks: rect, freeform, mixed, lama_thin/medium/thick, nvidia, legacy_mixed, folder
     val_mask_kind: str = None,      # validation masks (fixed per image)
     mask_root: str = None,          # folder of mask files for mask kind 'folder'
@@ -575,6 +582,7 @@ def msse_train(
     checkpoint_every: int = None,   # numbered checkpoint every N epochs
     no_mixed_precision: store_true = False,  # no bf16 autocast on CUDA
     no_channels_last: store_true = False,    # no channels-last memory on CUDA
+    init_weights: str = None,       # start a new run from this checkpoint's weights (fine-tuning; fresh optimiser and schedule)
     resume: str = None,             # checkpoint to continue from (e.g. <run>/checkpoints/last.pth), with its own configuration
     save_dir: str = None,           # run folder; default runs/exp in the working directory (with --resume: the checkpoint's run)
     overwrite: store_true = False,  # allow a new run in a folder that already holds one
@@ -590,14 +598,14 @@ def msse_train(
         cfg = config_from_args(
             config, _abspath(resume), train_root=_abspath(train_root), val_root=_abspath(val_root), train_subset=train_subset,
             val_subset=val_subset, val_fraction=val_fraction, use_structure_encoder=use_se, base_channels=base_channels,
-            attention_heads=attention_heads, image_size=image_size, mask_kind=mask_kind, val_mask_kind=val_mask_kind,
+            attention_heads=attention_heads, image_size=image_size, load_size=load_size, mask_kind=mask_kind, val_mask_kind=val_mask_kind,
             mask_root=_abspath(mask_root), mask_hole_is=mask_hole_is,
             hole_range=_parse_pair(hole_range, 'hole_range'), epochs=epochs, batch_size=batch_size, lr=lr,
             weight_decay=weight_decay, grad_clip=grad_clip, lambda_coarse=lambda_coarse, lambda_refine=lambda_refine,
             lambda_edge=lambda_edge, lambda_corner=lambda_corner, lambda_color=lambda_color,
             lambda_perceptual=lambda_perceptual, boundary_width=boundary_width, num_workers=num_workers,
             checkpoint_every=checkpoint_every, mixed_precision=False if no_mixed_precision else None,
-            channels_last=False if no_channels_last else None, device=device, seed=seed)
+            channels_last=False if no_channels_last else None, device=device, seed=seed, init_weights=_abspath(init_weights))
         if save_dir is None and resume is not None:   # continue in the run folder the checkpoint belongs to
             ck_path = Path(resume).expanduser().resolve()
             save_dir = str(ck_path.parent.parent) if ck_path.parent.name == 'checkpoints' else cfg.save_dir
