@@ -10,6 +10,8 @@ STAMP := $(VENV)/.installed
 # which is debug for the built-in grid and default for the CelebA-HQ grid).
 DATA ?=
 PRESET ?=
+# Runs of the sweep at a time (`make figures JOBS=2`): each run is its own process with one thread.
+JOBS ?= 1
 export PYTHONUNBUFFERED := 1
 export MPLBACKEND := Agg
 
@@ -46,7 +48,7 @@ test: check-sync test-nbs test-py
 
 # The main job: run the notebooks that write figures/ (and, later, the ablation sweep).
 figures: env
-	$(BIN)/python tools/make_figures.py --data "$(DATA)" --preset "$(PRESET)"
+	$(BIN)/python tools/make_figures.py --data "$(DATA)" --preset "$(PRESET)" --jobs $(JOBS)
 
 lab: env
 	$(BIN)/jupyter lab --notebook-dir=nbs

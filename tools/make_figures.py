@@ -40,6 +40,7 @@ def main(argv=None) -> int:
     p.add_argument('--set', nargs='*', default=[], help='extra template parameters key=value for every run')
     p.add_argument('--skip-chapters', action='store_true', help='do not re-run the data and mask chapters')
     p.add_argument('--force', action='store_true', help='re-run finished runs of the sweep')
+    p.add_argument('--jobs', type=int, default=1, help='runs of the sweep at a time, each its own process (grids set num_threads: 1)')
     args = p.parse_args(argv)
 
     os.environ.setdefault('MPLBACKEND', 'Agg')
@@ -72,7 +73,7 @@ def main(argv=None) -> int:
     print(f'== sweep {grid.name!r} ({grid_path}): {len(grid.variants)} variants x {len(grid.seeds)} seeds -> {grid.output_dir}',
           flush=True)
     t0 = time.time()
-    results = run_sweep(grid, force=args.force, log=lambda s: print('   ' + s, flush=True))
+    results = run_sweep(grid, force=args.force, jobs=args.jobs, log=lambda s: print('   ' + s, flush=True))
     timings['sweep'] = time.time() - t0
     failed = results[results.status != 'ok']
     failures += [f'run {r.variant} seed {r.seed}: {r.status} {r.get("error", "") or ""}' for _, r in failed.iterrows()]
