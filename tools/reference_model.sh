@@ -4,9 +4,9 @@
 #   tools/reference_model.sh train     # stage 1: ~60 min on the 2-core CPU machine (10 epochs at 96 px); use --device cuda on a GPU
 #   tools/reference_model.sh finetune  # stage 2: from stage 1's best weights, 128 px windows of the faces at 256 px (the scale
 #                                      # msse_eval scores at), 5 epochs (~60 min on the same machine)
-#   tools/reference_model.sh ship    # half-precision export of the best checkpoint into the package
-#   tools/reference_model.sh eval    # msse_eval at 256 px: NVIDIA masks by bin (faces, BSD100), the earlier masks (faces)
-#   tools/reference_model.sh card    # msse_inpaint/weights/MODEL_CARD.md from the run's log and the evaluation outputs
+#   tools/reference_model.sh ship      # half-precision export of the best checkpoint into the package
+#   tools/reference_model.sh eval      # msse_eval at 256 px: NVIDIA masks by bin (faces, BSD100), the earlier masks (faces)
+#   tools/reference_model.sh card      # MODEL_CARD.md and thesis/tables/reference_model.tex from the logs and the evaluation
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -38,6 +38,6 @@ case "${1:-}" in
     $BIN/msse_eval --images shared:celebahq/val --masks generator:legacy_mixed --per_bin 3 --seed 0 --checkpoint "$SHIPPED" \
       --size 256 --threads 2 --out results/reference_legacy_masks ;;
   card)
-    $BIN/python tools/model_card.py --run "$RUN" --checkpoint "$SHIPPED" --out msse_inpaint/weights/MODEL_CARD.md ;;
-  *) echo "usage: $0 train|ship|eval|card" >&2; exit 2 ;;
+    $BIN/python tools/model_card.py --stage1 "$STAGE1" --run "$RUN" --checkpoint "$SHIPPED" --out msse_inpaint/weights/MODEL_CARD.md ;;
+  *) echo "usage: $0 train|finetune|ship|eval|card" >&2; exit 2 ;;
 esac
