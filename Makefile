@@ -59,8 +59,9 @@ explorer: env
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/voila nbs/40_explorer.ipynb --port=$${EXPLORER_PORT:-8866} --no-browser \
 		--Voila.config_file_paths="$(CURDIR)/tools/voila"
 
+# -g: always rebuild; the generated tables behind \IfFileExists are not in latexmk's dependency record until they exist.
 thesis:
-	cd thesis && latexmk -pdf -interaction=nonstopmode -halt-on-error thesis.tex
+	cd thesis && latexmk -g -pdf -interaction=nonstopmode -halt-on-error thesis.tex
 
 clean-env:
 	rm -rf $(VENV)
