@@ -23,7 +23,7 @@ from .training import read_checkpoint, config_from_checkpoint, plot_val_grid, sa
 
 # %% auto #0
 __all__ = ['REFERENCE_CHECKPOINT', 'checkpoint_search_paths', 'default_checkpoint', 'load_model', 'export_checkpoint',
-           'working_size', 'inpaint', 'collect_pairs', 'run_test', 'msse_test']
+           'training_scale', 'working_size', 'inpaint', 'collect_pairs', 'run_test', 'msse_test']
 
 # %% ../nbs/31_inference.ipynb #4a5d91a6
 REFERENCE_CHECKPOINT = 'msse_reference.pth'
@@ -103,12 +103,15 @@ def _crop(o, H, W):
     if isinstance(o, dict): return {k: _crop(v, H, W) for k, v in o.items()}
     return o
 
+def training_scale(cfg) -> int | None:
+    "The image size a configuration trained at: `load_size` when it cut windows from larger images, else `image_size`."
+    return getattr(cfg, 'load_size', None) or getattr(cfg, 'image_size', None)
+
 def working_size(model: InpaintingNetwork, hw: tuple[int, int], work_size: int | str | None = 'auto') -> tuple[int, int]:
     "The (h, w) `inpaint` runs the network at: `hw` itself, or `hw` scaled so its shorter side is `work_size` (never enlarged)."
     H, W = hw
     if work_size == 'auto':   # a network sees faces and strokes at the scale it was trained at: run it there
-        cfg = getattr(model, 'config', None)   # the scale of its training images: windows of load_size images, else image_size
-        work_size = getattr(cfg, 'load_size', None) or getattr(cfg, 'image_size', None)
+        work_size = training_scale(getattr(model, 'config', None))
     if work_size in (None, 'native'): return H, W
     if isinstance(work_size, bool) or not isinstance(work_size, int) or work_size < 16:
         raise ValueError(f"work_size must be 'auto', 'native'/None or an integer >= 16; got {work_size!r}")
@@ -259,7 +262,7 @@ def msse_test(
             print(f'msse_test: {image_path} ({image.shape[-1]}x{image.shape[-2]}, {float(mask.mean()):.1%} hole) -> '
                   f'{out_dir / f"{stem}_inpainted.png"}')
             return
-        pairs = collect_pairs(test_root, mask_root, mask_hole_is, image_size or cfg.load_size or cfg.image_size, mask_kind or cfg.val_mask_kind,
+        pairs = collect_pairs(test_root, mask_root, mask_hole_is, image_size or training_scale(cfg), mask_kind or cfg.val_mask_kind,
                            _parse_pair(hole_range, 'hole_range'), seed, max_images)
         summary = run_test(model, pairs, out_dir, n_show=n_show, use_lpips=use_lpips, boundary_width=cfg.boundary_width)
     except (ValueError, OSError) as e: _cli_error('msse_test', e)

@@ -481,6 +481,7 @@ def train(cfg: Config, resume: str | Path | None = None, stop_after_epoch: int |
     folder = run_dir(cfg)
     seed_everything(cfg.seed)
     dls = get_dataloaders_from_config(cfg)   # first: a missing or empty folder fails before anything is written
+    init = read_checkpoint(cfg.init_weights) if ck is None and cfg.init_weights is not None else None   # so does a bad init_weights
     if ck is None and _has_run(folder) and not overwrite:
         raise FileExistsError(f'{folder} already holds a run (log.csv or checkpoints): resume from one of its checkpoints, '
                               'pass overwrite=True (--overwrite), or choose another save_dir')
@@ -488,8 +489,7 @@ def train(cfg: Config, resume: str | Path | None = None, stop_after_epoch: int |
     cfg.to_json(folder / 'config.json')
     learn = build_learner(cfg, dls, folder, cbs=cbs, n_samples=n_samples, tensorboard=tensorboard)
     start = 0
-    if ck is None and cfg.init_weights is not None:   # fine-tuning: a new run (fresh optimiser and schedule) from trained weights
-        init = read_checkpoint(cfg.init_weights)
+    if init is not None:   # fine-tuning: a new run (fresh optimiser and schedule) from trained weights
         try: learn.model.load_state_dict(init['model'])
         except RuntimeError as e:
             raise ValueError(f'init_weights {cfg.init_weights} does not fit this model ({str(e).splitlines()[0]}); expected a '
