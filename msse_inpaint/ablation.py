@@ -17,11 +17,11 @@ from fastcore.script import call_parse, Param
 from .core import repo_root, atomic_write_text, atomic_write, figures_dir
 
 # %% auto #0
-__all__ = ['RESULT_FILE', 'ERROR_FILE', 'NOTEBOOK_FILE', 'RESERVED_PARAMETERS', 'VARIANT_LABELS', 'git_commit',
-           'environment_info', 'write_run_result', 'read_run_result', 'Grid', 'load_grid', 'template_parameters',
-           'check_template_parameters', 'resolve_data', 'is_finished', 'run_one', 'run_sweep', 'SweepLockedError',
-           'sweep_lock', 'write_sweep_info', 'aggregate', 'mean_ci', 'summarize', 'main_effects', 'html_report',
-           'run_figures', 'parse_overrides', 'msse_ablate']
+__all__ = ['RESULT_FILE', 'ERROR_FILE', 'NOTEBOOK_FILE', 'GENERATED_OUTPUTS', 'RESERVED_PARAMETERS', 'VARIANT_LABELS',
+           'git_commit', 'environment_info', 'write_run_result', 'read_run_result', 'Grid', 'load_grid',
+           'template_parameters', 'check_template_parameters', 'resolve_data', 'is_finished', 'run_one', 'run_sweep',
+           'SweepLockedError', 'sweep_lock', 'write_sweep_info', 'aggregate', 'mean_ci', 'summarize', 'main_effects',
+           'html_report', 'run_figures', 'parse_overrides', 'msse_ablate']
 
 # %% ../nbs/50_ablation.ipynb #d2f41f28
 RESULT_FILE = 'metrics.json'
@@ -38,15 +38,21 @@ def _jsonable(x):
     if isinstance(x, float) and not math.isfinite(x): return None
     return x
 
+# Folders a sweep itself rewrites (its CSV, figures, thesis tables, evaluation results): a change there is an output of the
+# run being recorded, not a change to the code that produced it, so it does not make the tree 'dirty'.
+GENERATED_OUTPUTS = ('figures', 'thesis/tables', 'experiments/results', 'results')
+
 def git_commit(root: str | Path | None = None) -> dict:
-    "The git commit of the repository at `root` and whether the working tree has uncommitted changes (read-only git calls)."
+    "The git commit of the repository at `root` and whether tracked files outside `GENERATED_OUTPUTS` have uncommitted changes."
     root = Path(root or repo_root())
     def git(*args):
         r = subprocess.run(['git', '--no-optional-locks', *args], cwd=root, capture_output=True, text=True, timeout=30)
         return r.stdout.strip() if r.returncode == 0 else None
     try:
         commit = git('rev-parse', 'HEAD')
-        status = git('status', '--porcelain', '--untracked-files=no')
+        # ':(top)': the paths are the repository's, whichever of its folders `root` is
+        status = git('status', '--porcelain', '--untracked-files=no', '--', ':(top)',
+                     *(f':(top,exclude){folder}' for folder in GENERATED_OUTPUTS))
     except (OSError, subprocess.SubprocessError):
         commit, status = None, None
     return {'git_commit': commit, 'git_dirty': None if status is None else bool(status)}
