@@ -589,10 +589,16 @@ def msse_train(
     stop_after_epoch: int = None,   # stop cleanly after this many epochs (resume later)
     device: str = None,             # auto, cpu, cuda or cuda:N
     seed: int = None,               # random seed
+    threads: int = None,            # CPU threads for torch (default: torch's choice); beside other jobs, this job's share of the cores
     quiet: store_true = False,      # no progress bars or epoch table
 ):
     "Train the MSSE inpainting network (the seed's quick_train.py): a preset with every value overridable."
+    threads_before = torch.get_num_threads()
     try:
+        if threads is not None:
+            if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+                raise ValueError(f'--threads must be a positive integer, got {threads!r}')
+            torch.set_num_threads(threads)
         if no_structure_encoder and structure_encoder: raise ValueError('--no_structure_encoder and --structure_encoder contradict each other')
         use_se = False if no_structure_encoder else (True if structure_encoder else None)
         cfg = config_from_args(
@@ -611,13 +617,16 @@ def msse_train(
             save_dir = str(ck_path.parent.parent) if ck_path.parent.name == 'checkpoints' else cfg.save_dir
         if save_dir is not None or not Path(cfg.save_dir).is_absolute():
             cfg = dataclasses.replace(cfg, save_dir=_abspath(save_dir or cfg.save_dir))
-        print(f'msse_train: preset {cfg.preset}, {cfg.epochs} epochs at {cfg.image_size}px on {get_device(cfg.device)}, '
+        dev = get_device(cfg.device)
+        on = f'{dev} with {torch.get_num_threads()} thread(s)' if dev.type == 'cpu' else str(dev)
+        print(f'msse_train: preset {cfg.preset}, {cfg.epochs} epochs at {cfg.image_size}px on {on}, '
               f'data {cfg.train_root or "built-in images"} -> {cfg.save_dir}', flush=True)
         learn = train(cfg, resume=_abspath(resume), stop_after_epoch=stop_after_epoch, progress=not quiet, overwrite=overwrite)
     except NonFiniteLossError as e: _cli_error('msse_train', e, 1)
     except KeyboardInterrupt:
         _cli_error('msse_train', 'interrupted; continue with --resume <save_dir>/checkpoints/last.pth', 130)
     except (ValueError, OSError) as e: _cli_error('msse_train', e)
+    finally: torch.set_num_threads(threads_before)   # called from Python, leave the caller's setting as it was
     ck = learn.checkpointer
     print(f'msse_train: done. Best hole PSNR {ck.best:.2f} dB at epoch {ck.best_epoch}; '
           f'run folder {learn.run_folder} (best checkpoint checkpoints/best_model.pth)')
