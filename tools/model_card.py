@@ -2,8 +2,9 @@
 shipped checkpoint, and the msse_eval outputs (results/reference, results/reference_legacy_masks). Every number in the
 card is read from those files; nothing is typed in by hand.
 
-    .venv/bin/python tools/model_card.py --stage1 runs/reference --run runs/reference_256 \
-        --checkpoint msse_inpaint/weights/msse_reference.pth
+    .venv/bin/python tools/model_card.py --run runs/reference_256_s3 --checkpoint msse_inpaint/weights/msse_reference.pth
+
+The training stages are found by following each run's `init_weights` back to the run it started from.
 
 It also writes thesis/tables/reference_model.tex (hole PSNR and SSIM per bin on faces against the classical methods,
 and the paired margins against Telea), which the thesis's results chapter includes.
@@ -49,10 +50,25 @@ def margins(per_image: pd.DataFrame, dataset: str, bins, metric: str, a='msse', 
     return ci['mean'], ci['ci95'], float((diff > 0).mean()), ci['n']
 
 
+def training_stages(run: Path) -> list[tuple[dict, pd.DataFrame]]:
+    "(config, log) of `run` and of every run it was fine-tuned from (via `init_weights`), first stage first."
+    stages, seen = [], set()
+    while run is not None:
+        if run.resolve() in seen: raise ValueError(f'{run}: init_weights chain loops back on itself')
+        seen.add(run.resolve())
+        cfg_path = run / 'config.json'
+        if not cfg_path.is_file(): raise FileNotFoundError(f'{cfg_path}: no such training run (expected config.json and log.csv)')
+        cfg = json.loads(cfg_path.read_text())
+        stages.append((cfg, pd.read_csv(run / 'log.csv')))
+        # init_weights names <run>/checkpoints/<file>.pth; its run folder is two levels up
+        run = Path(cfg['init_weights']).parents[1] if cfg.get('init_weights') else None
+    return stages[::-1]
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--stage1', default='runs/reference', help='the first training run (from scratch)')
-    p.add_argument('--run', default='runs/reference_256', help='the run the shipped checkpoint comes from')
+    p.add_argument('--run', default='runs/reference_256_s3',
+                   help='the run the shipped checkpoint comes from (earlier stages are found through its init_weights)')
     p.add_argument('--tex', default='thesis/tables/reference_model.tex')
     p.add_argument('--checkpoint', default='msse_inpaint/weights/msse_reference.pth')
     p.add_argument('--eval', default='results/reference')
@@ -60,13 +76,13 @@ def main():
     p.add_argument('--out', default='msse_inpaint/weights/MODEL_CARD.md')
     a = p.parse_args()
     run, ck_path = ROOT / a.run, ROOT / a.checkpoint
-    cfg = json.loads((run / 'config.json').read_text())
-    log = pd.read_csv(run / 'log.csv')
-    stage1 = ROOT / a.stage1
-    cfg1 = json.loads((stage1 / 'config.json').read_text()) if cfg.get('init_weights') else None
-    log1 = pd.read_csv(stage1 / 'log.csv') if cfg1 else None
+    stages = training_stages(run)
+    cfg, log = stages[-1]
     ck = torch.load(ck_path, map_location='cpu', weights_only=False)
     n_params = sum(v.numel() for v in ck['model'].values() if v.is_floating_point())
+    if not (log.epoch == ck['epoch']).any():
+        raise SystemExit(f'model_card: {ck_path} is from epoch {ck["epoch"]}, which {run / "log.csv"} does not have '
+                         f'(epochs {int(log.epoch.min())}-{int(log.epoch.max())}); pass the run it came from as --run')
     best = log.loc[log.epoch == ck['epoch']].iloc[0]
     per_bin = pd.read_csv(ROOT / a.eval / 'per_bin.csv')
     per_image = pd.read_csv(ROOT / a.eval / 'per_image.csv')
@@ -95,16 +111,19 @@ def main():
                 f'{c["lambda_color"]}, perceptual {c["lambda_perceptual"]}) with progressive weighting; training masks '
                 f'`{c["mask_kind"]}` with hole ratio in {c["hole_range"]}; seed {c["seed"]}.')
     scale = cfg.get('load_size') or cfg['image_size']
-    if cfg1 is not None:
-        lines += ['* Trained **on a CPU** (2 cores; no GPU was available to this task), in two stages:',
-                  f'  1. from scratch, {recipe(cfg1, log1)}',
-                  f'  2. from stage 1\'s best weights (`init_weights`), {recipe(cfg, log)}']
+    if len(stages) > 1:
+        lines += [f'* Trained **on a CPU** (2 cores; no GPU was available to this task), in {len(stages)} stages:',
+                  f'  1. from scratch, {recipe(*stages[0])}']
+        lines += [f'  {i}. from stage {i - 1}\'s best weights (`init_weights`), {recipe(c, lg)}'
+                  for i, (c, lg) in enumerate(stages[1:], start=2)]
     else:
         lines += [f'* Trained **on a CPU** (2 cores; no GPU was available to this task) on {recipe(cfg, log)}']
-    total = log.seconds.sum() + (log1.seconds.sum() if cfg1 is not None else 0)
+    total = sum(lg.seconds.sum() for _, lg in stages)
     lines += [
-        f'* Training time: {total / 60:.0f} min in all. Checkpoint: epoch {int(ck["epoch"])} of the last stage (best validation hole PSNR '
-        f'on {cfg.get("val_subset") or "all"} validation faces: {best.hole_psnr:.2f} dB, hole SSIM {best.hole_ssim:.3f}).',
+        f'* Training time: {total / 60:.0f} min in all. Checkpoint: epoch {int(ck["epoch"])} of the last stage ('
+        + ('the best' if best.hole_psnr >= log.hole_psnr.max() else f'the best was epoch {int(log.loc[log.hole_psnr.idxmax()].epoch)}')
+        + f' by validation hole PSNR on {cfg.get("val_subset") or "all"} validation faces; epoch {int(ck["epoch"])}: {best.hole_psnr:.2f} dB, '
+        f'hole SSIM {best.hole_ssim:.3f}).',
         f'* `inpaint` runs it at the scale it was trained at (`work_size="auto"`: shorter side {scale} px). An image of that size',
         f'  or smaller is filled at its own size; a larger one is area-averaged down to {scale} px, filled there and brought back up',
         '  bilinearly, with the known pixels of the result the input\'s own at full resolution. `work_size="native"` always runs',
@@ -139,7 +158,8 @@ def main():
               'hole SSIM (95% intervals of the paired differences above). '
               + ('It does not yet clear the bar the workbook sets for a learned model; a longer run at 256 px (on a GPU) is the '
                  'next step.' if 'better than' not in verdicts[0] or 'better than' not in verdicts[1] else
-                 'It clears the bar the workbook sets for a learned model (better than Telea in both).')]
+                 'It clears the bar the workbook sets for a learned model (better than Telea in both).')
+              + ' ' + strongest_baseline_sentence(per_bin)]
 
     legacy = ROOT / a.legacy / 'per_image.csv'
     if legacy.is_file():
@@ -167,10 +187,32 @@ def main():
     tmp = out.with_suffix('.tmp')
     tmp.write_text('\n'.join(lines), encoding='utf-8'); tmp.replace(out)
     print(f'wrote {out}')
-    write_tex(ROOT / a.tex, per_bin, tex_margins, cfg, cfg1, log, log1, run_info)
+    write_tex(ROOT / a.tex, per_bin, tex_margins, stages, run_info)
 
 
-def write_tex(path: Path, per_bin: pd.DataFrame, tex_margins, cfg, cfg1, log, log1, run_info) -> None:
+def strongest_baseline_sentence(per_bin: pd.DataFrame, dataset: str = 'celebahq/val', tex: bool = False) -> str:
+    "Where the model stands against the best classical method over all bins on faces (by hole PSNR), in words."
+    d = per_bin[(per_bin.dataset == dataset) & (per_bin.bin == 'all')].set_index('method')
+    classical = d.drop(index=[m for m in d.index if m.startswith('msse')])
+    best = classical.psnr_hole_mean.idxmax()
+    mine, theirs = d.loc['msse'], classical.loc[best]
+    dp, ds = mine.psnr_hole_mean - theirs.psnr_hole_mean, mine.ssim_hole_mean - theirs.ssim_hole_mean
+    if dp > 0 and ds > 0: standing = 'is behind the model'
+    elif dp < 0 and ds < 0: standing = 'stays ahead of the model'
+    else: standing = 'is level with the model (ahead in one metric, behind in the other)'
+    name, unit = (best.replace('_', '--'), r'\,dB') if tex else (best, ' dB')
+    return (f'Over all bins on faces the strongest classical method, {name}, {standing}: hole PSNR {theirs.psnr_hole_mean:.2f}{unit} '
+            f'and hole SSIM {theirs.ssim_hole_mean:.3f} against the model\'s {mine.psnr_hole_mean:.2f}{unit} and {mine.ssim_hole_mean:.3f}.')
+
+
+def stage_phrase(cfg: dict, log: pd.DataFrame) -> str:
+    scale = cfg.get('load_size') or cfg['image_size']
+    what = (f'{cfg["image_size"]}-pixel windows of faces at {scale} pixels' if scale > cfg['image_size'] else
+            f'{cfg["image_size"]}-pixel faces')
+    return f'{what} for {int(log.epoch.max())} epochs'
+
+
+def write_tex(path: Path, per_bin: pd.DataFrame, tex_margins, stages, run_info) -> None:
     "The thesis's reference-model table (faces, hole PSNR and SSIM per bin, every method) and the sentence beside it."
     d = per_bin[per_bin.dataset == 'celebahq/val']
     methods = [('msse', 'reference model'), ('telea', 'Telea'), ('navier_stokes', 'Navier--Stokes'), ('biharmonic', 'biharmonic')]
@@ -193,14 +235,15 @@ def write_tex(path: Path, per_bin: pd.DataFrame, tex_margins, cfg, cfg1, log, lo
         row = [f'{cells[0][m]} & {cells[1][m]}' for m, _ in methods]
         out.append((r'\midrule all' if b == 'all' else b.replace('-', '--') + r'\,\%') + ' & ' + ' & '.join(row) + r' \\')
     out += [r'\bottomrule', r'\end{tabular}', r'\end{table}', '']
-    stages = (f'trained on a CPU in two stages ({cfg1["image_size"]}-pixel faces for {int(log1.epoch.max())} epochs, then '
-              f'{cfg["image_size"]}-pixel windows of faces at {cfg.get("load_size") or cfg["image_size"]} pixels for {int(log.epoch.max())} epochs; '
-              f'{(log.seconds.sum() + log1.seconds.sum()) / 60:.0f} minutes in all)' if cfg1 is not None else
-              f'trained on a CPU at {cfg["image_size"]} pixels for {int(log.epoch.max())} epochs ({log.seconds.sum() / 60:.0f} minutes)')
-    out += [f'The reference model shipped with the workbook (the \\code{{default}} preset, {stages}) is compared with the classical '
+    minutes = sum(lg.seconds.sum() for _, lg in stages) / 60
+    phrases = [stage_phrase(c, lg) for c, lg in stages]
+    how = (f'trained on a CPU in {len(stages)} stages ({", then ".join(phrases)}; {minutes:.0f} minutes in all)' if len(stages) > 1
+           else f'trained on a CPU on {phrases[0]} ({minutes:.0f} minutes)')
+    out += [f'The reference model shipped with the workbook (the \\code{{default}} preset, {how}) is compared with the classical '
             r'methods in \cref{tab:reference-model}. Paired over the same faces and masks at 20--50\,\% holes, it differs from Telea in '
             + ' and in '.join(tex_margins) + '. Its model card (\\code{msse\\_inpaint/weights/MODEL\\_CARD.md}) adds the natural-image '
-            'set, the boundary metrics and the earlier implementation\'s own masks.', '']
+            'set, the boundary metrics and the earlier implementation\'s own masks. '
+            + strongest_baseline_sentence(per_bin, tex=True), '']
     tmp = path.with_suffix('.tmp'); tmp.write_text('\n'.join(out), encoding='utf-8'); tmp.replace(path)
     print(f'wrote {path}')
 

@@ -4,6 +4,8 @@
 #   tools/reference_model.sh train     # stage 1: ~60 min on the 2-core CPU machine (10 epochs at 96 px); use --device cuda on a GPU
 #   tools/reference_model.sh finetune  # stage 2: from stage 1's best weights, 128 px windows of the faces at 256 px (the scale
 #                                      # msse_eval scores at), 5 epochs (~60 min on the same machine)
+#   tools/reference_model.sh refine    # stage 3: from stage 2's best weights, 8 more epochs at a lower peak lr on holes of
+#                                      # 10-60% (~90 min on the same machine)
 #   tools/reference_model.sh ship      # half-precision export of the best checkpoint into the package
 #   tools/reference_model.sh eval      # msse_eval at 256 px: NVIDIA masks by bin (faces, BSD100), the earlier masks (faces)
 #   tools/reference_model.sh card      # MODEL_CARD.md and thesis/tables/reference_model.tex from the logs and the evaluation
@@ -11,7 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 STAGE1=${STAGE1:-runs/reference}
-RUN=${RUN:-runs/reference_256}
+STAGE2=${STAGE2:-runs/reference_256}
+RUN=${RUN:-runs/reference_256_s3}
 SHIPPED=msse_inpaint/weights/msse_reference.pth
 case "${1:-}" in
   train)
@@ -26,9 +29,16 @@ case "${1:-}" in
     $BIN/msse_train --config default --init_weights "$STAGE1/checkpoints/best_model.pth" \
       --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
       --image_size 128 --load_size 256 --epochs 5 --batch_size 8 --lr 5e-4 --hole_range 0.05,0.6 \
-      --save_dir "$RUN" --seed 1 --checkpoint_every 1 --quiet ;;
+      --save_dir "$STAGE2" --seed 1 --checkpoint_every 1 --quiet ;;
+  refine)
+    # Stage 2 was still improving (hole SSIM every epoch) when its schedule ran out: a second, gentler cosine cycle.
+    $BIN/msse_train --config default --init_weights "$STAGE2/checkpoints/best_model.pth" \
+      --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
+      --image_size 128 --load_size 256 --epochs 8 --batch_size 8 --lr 2.5e-4 --hole_range 0.1,0.6 \
+      --save_dir "$RUN" --seed 2 --checkpoint_every 1 --quiet ;;
   ship)
-    $BIN/python -c "from msse_inpaint.inference import export_checkpoint; print(export_checkpoint('$RUN/checkpoints/best_model.pth', '$SHIPPED'))"
+    # CHECKPOINT: another epoch of the run than the best by validation hole PSNR, e.g. $RUN/checkpoints/checkpoint_epoch_0008.pth
+    $BIN/python -c "from msse_inpaint.inference import export_checkpoint; print(export_checkpoint('${CHECKPOINT:-$RUN/checkpoints/best_model.pth}', '$SHIPPED'))"
     ls -l "$SHIPPED" ;;
   eval)
     # The same 1194 (image, mask) pairs as results/baselines: the baselines are joined from there, not re-scored.
@@ -38,6 +48,6 @@ case "${1:-}" in
     $BIN/msse_eval --images shared:celebahq/val --masks generator:legacy_mixed --per_bin 3 --seed 0 --checkpoint "$SHIPPED" \
       --size 256 --threads 2 --out results/reference_legacy_masks ;;
   card)
-    $BIN/python tools/model_card.py --stage1 "$STAGE1" --run "$RUN" --checkpoint "$SHIPPED" --out msse_inpaint/weights/MODEL_CARD.md ;;
-  *) echo "usage: $0 train|finetune|ship|eval|card" >&2; exit 2 ;;
+    $BIN/python tools/model_card.py --run "$RUN" --checkpoint "$SHIPPED" --out msse_inpaint/weights/MODEL_CARD.md ;;
+  *) echo "usage: $0 train|finetune|refine|ship|eval|card" >&2; exit 2 ;;
 esac
