@@ -14,7 +14,7 @@ import pandas as pd
 import yaml
 from fastcore.script import call_parse, Param
 
-from .core import repo_root, atomic_write_text, atomic_write, figures_dir
+from .core import repo_root, atomic_write_text, atomic_write, check_positive_int, figures_dir
 
 # %% auto #0
 __all__ = ['RESULT_FILE', 'ERROR_FILE', 'NOTEBOOK_FILE', 'GENERATED_OUTPUTS', 'RESERVED_PARAMETERS', 'VARIANT_LABELS',
@@ -245,7 +245,7 @@ def run_one(template: str | Path, parameters: dict, kernel_name: str = 'python3'
 def run_sweep(grid: Grid, variants=None, seeds=None, force: bool = False, dry_run: bool = False,
               kernel_name: str = 'python3', cell_timeout: int | None = None, log=print, jobs: int = 1) -> pd.DataFrame:
     "Run every (variant, seed) cell of `grid` not yet finished, `jobs` at a time; returns the aggregated results (one row per cell)."
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1: raise ValueError(f'jobs must be a positive integer, got {jobs!r}')
+    check_positive_int(jobs, 'jobs')
     check_template_parameters(grid)
     cells = grid.cells(variants, seeds)
     if dry_run:  # report only: nothing is written

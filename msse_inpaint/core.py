@@ -13,9 +13,9 @@ import torch
 from PIL import Image, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['IMAGE_EXTENSIONS', 'repo_root', 'figures_dir', 'shared_data_dir', 'seed_everything', 'as_generator', 'get_device',
-           'NotAnImageError', 'is_image_file', 'read_image_array', 'read_image', 'atomic_write', 'atomic_write_text',
-           'atomic_torch_save', 'save_image', 'to_display', 'show_grid']
+__all__ = ['IMAGE_EXTENSIONS', 'repo_root', 'figures_dir', 'shared_data_dir', 'seed_everything', 'as_generator',
+           'check_positive_int', 'get_device', 'NotAnImageError', 'is_image_file', 'read_image_array', 'read_image',
+           'atomic_write', 'atomic_write_text', 'atomic_torch_save', 'save_image', 'to_display', 'show_grid']
 
 # %% ../nbs/00_core.ipynb #fd6b7fae
 def repo_root() -> Path:
@@ -61,6 +61,13 @@ def as_generator(seed_or_rng: int | np.random.Generator | None) -> np.random.Gen
     if seed_or_rng is None:
         raise ValueError('An explicit seed or numpy.random.Generator is required (None would not be reproducible)')
     return np.random.default_rng(int(seed_or_rng))
+
+# %% ../nbs/00_core.ipynb #17315731
+def check_positive_int(value, name: str, unit: str = '') -> int:
+    "`value` as an int when it is a positive integer (a bool is not), else a `ValueError` naming `name` (and its `unit`)."
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f'{name} must be a positive integer{f" ({unit})" if unit else ""}, got {value!r}')
+    return int(value)
 
 # %% ../nbs/00_core.ipynb #b7c07ab0
 def get_device(name: str | torch.device | None = 'auto') -> torch.device:

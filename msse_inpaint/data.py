@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset
 
-from .core import (IMAGE_EXTENSIONS, NotAnImageError, atomic_write, figures_dir, get_device, is_image_file,
+from .core import (IMAGE_EXTENSIONS, NotAnImageError, atomic_write, check_positive_int, figures_dir, get_device, is_image_file,
                                read_image, read_image_array, shared_data_dir)
 from .masks import MASK_GENERATORS, check_hole_range, check_folder_masks, hole_ratio, make_mask, nvidia_root, save_figure
 
@@ -56,10 +56,7 @@ def list_images(root: str | Path, recursive: bool = True) -> list[Path]:
 class ImageTooSmallError(ValueError):
     "Raised when an image is smaller than the requested crop and upscaling is not allowed."
 
-def _check_size(size, name='size') -> int:
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size <= 0:
-        raise ValueError(f'{name} must be a positive integer (pixels), got {size!r}')
-    return int(size)
+def _check_size(size, name='size') -> int: return check_positive_int(size, name, 'pixels')
 
 def _resize_crop_geometry(height: int, width: int, size: int) -> tuple[int, int, int, int]:
     "Scaled (height, width) with the shorter side = size, and the (top, left) of the centred size x size crop."

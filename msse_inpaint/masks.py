@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import torch
 
-from .core import as_generator, atomic_write, figures_dir, shared_data_dir
+from .core import as_generator, atomic_write, check_positive_int, figures_dir, shared_data_dir
 
 # %% auto #0
 __all__ = ['LAMA_PRESETS', 'MASK_GENERATORS', 'NVIDIA_BINS', 'hole_ratio', 'rect_mask', 'freeform_mask', 'mixed_mask',
@@ -26,10 +26,7 @@ __all__ = ['LAMA_PRESETS', 'MASK_GENERATORS', 'NVIDIA_BINS', 'hole_ratio', 'rect
 # %% ../nbs/02_masks.ipynb #88bd0e2c
 def _check_hw(height, width) -> tuple[int, int]:
     "Height and width as positive ints, or a `ValueError` naming them."
-    for name, v in (('height', height), ('width', width)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v <= 0:
-            raise ValueError(f'{name} must be a positive integer, got {v!r}')
-    return int(height), int(width)
+    return check_positive_int(height, 'height'), check_positive_int(width, 'width')
 
 def _range(value, name: str, low: float = 0.0, high: float = math.inf) -> tuple[float, float]:
     "A `(lo, hi)` pair from a number or a pair, checked to lie in [low, high] with lo <= hi."

@@ -19,7 +19,7 @@ import fastai.callback.progress  # registers fastai's ProgressCallback (progress
 from fastai.optimizer import OptimWrapper
 from fastcore.script import call_parse, store_true
 
-from .core import repo_root, seed_everything, get_device, atomic_write, atomic_write_text, atomic_torch_save, to_display
+from .core import repo_root, seed_everything, check_positive_int, get_device, atomic_write, atomic_write_text, atomic_torch_save, to_display
 from .config import Config, make_config, load_config, PRESETS
 from .data import get_dataloaders_from_config
 from .models import InpaintingNetwork
@@ -595,10 +595,7 @@ def msse_train(
     "Train the MSSE inpainting network (the seed's quick_train.py): a preset with every value overridable."
     threads_before = torch.get_num_threads()
     try:
-        if threads is not None:
-            if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-                raise ValueError(f'--threads must be a positive integer, got {threads!r}')
-            torch.set_num_threads(threads)
+        if threads is not None: torch.set_num_threads(check_positive_int(threads, '--threads'))
         if no_structure_encoder and structure_encoder: raise ValueError('--no_structure_encoder and --structure_encoder contradict each other')
         use_se = False if no_structure_encoder else (True if structure_encoder else None)
         cfg = config_from_args(

@@ -11,10 +11,12 @@ and the paired margins against Telea), which the thesis's results chapter includ
 """
 import argparse, json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import torch
 
+from msse_inpaint.inference import training_scale
 from msse_inpaint.metrics import mean_ci
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,14 +105,12 @@ def main():
     ]
 
     def recipe(c, lg):
-        size = (f'{c["image_size"]}x{c["image_size"]} px windows of faces loaded at {c["load_size"]} px' if c.get('load_size')
-                and c['load_size'] > c['image_size'] else f'{c["image_size"]}x{c["image_size"]} px faces')
-        return (f'{size}: {int(lg.epoch.max())} epochs of batch {c["batch_size"]} ({lg.seconds.sum() / 60:.0f} min), AdamW, peak lr '
+        return (f'{training_images(c)}: {int(lg.epoch.max())} epochs of batch {c["batch_size"]} ({lg.seconds.sum() / 60:.0f} min), AdamW, peak lr '
                 f'{c["lr"]} cosine-annealed, gradient clipping {c["grad_clip"]}, losses at the preset weights (coarse '
                 f'{c["lambda_coarse"]}, refine {c["lambda_refine"]}, edge {c["lambda_edge"]}, corner {c["lambda_corner"]}, colour '
                 f'{c["lambda_color"]}, perceptual {c["lambda_perceptual"]}) with progressive weighting; training masks '
                 f'`{c["mask_kind"]}` with hole ratio in {c["hole_range"]}; seed {c["seed"]}.')
-    scale = cfg.get('load_size') or cfg['image_size']
+    scale = training_scale(SimpleNamespace(**cfg))
     if len(stages) > 1:
         lines += [f'* Trained **on a CPU** (2 cores; no GPU was available to this task), in {len(stages)} stages:',
                   f'  1. from scratch, {recipe(*stages[0])}']
@@ -205,11 +205,15 @@ def strongest_baseline_sentence(per_bin: pd.DataFrame, dataset: str = 'celebahq/
             f'and hole SSIM {theirs.ssim_hole_mean:.3f} against the model\'s {mine.psnr_hole_mean:.2f}{unit} and {mine.ssim_hole_mean:.3f}.')
 
 
+def training_images(cfg: dict, tex: bool = False) -> str:
+    "What a stage trained on: whole faces, or windows of faces loaded at a larger size (`load_size`)."
+    size, scale = cfg['image_size'], training_scale(SimpleNamespace(**cfg))
+    if tex: return f'{size}-pixel windows of faces at {scale} pixels' if scale > size else f'{size}-pixel faces'
+    return f'{size}x{size} px windows of faces loaded at {scale} px' if scale > size else f'{size}x{size} px faces'
+
+
 def stage_phrase(cfg: dict, log: pd.DataFrame) -> str:
-    scale = cfg.get('load_size') or cfg['image_size']
-    what = (f'{cfg["image_size"]}-pixel windows of faces at {scale} pixels' if scale > cfg['image_size'] else
-            f'{cfg["image_size"]}-pixel faces')
-    return f'{what} for {int(log.epoch.max())} epochs'
+    return f'{training_images(cfg, tex=True)} for {int(log.epoch.max())} epochs'
 
 
 def write_tex(path: Path, per_bin: pd.DataFrame, tex_margins, stages, run_info) -> None:
