@@ -15,7 +15,7 @@ JOBS ?= 1
 export PYTHONUNBUFFERED := 1
 export MPLBACKEND := Agg
 
-.PHONY: env browser test test-nbs test-py check-sync figures lab explorer thesis bench clean-env
+.PHONY: env browser tex docs test test-nbs test-py check-sync figures lab explorer thesis bench clean-env
 
 env: $(STAMP)
 
@@ -33,6 +33,10 @@ $(STAMP): requirements.txt constraints.txt settings.ini setup.py
 browser:
 	@tools/install_browser.sh || echo "WARNING: Chromium could not be installed; tests/test_browser.py will skip (and fail under CI=true)"
 
+# Debian's TeX Live for `make thesis` and the thesis build test (a no-op when present; ~3 min of apt-get the first time).
+tex:
+	@tools/install_tex.sh || echo "WARNING: TeX Live could not be installed; make thesis fails and tests/test_thesis.py skips its build (and fails under CI=true)"
+
 
 # The library must be exactly what the notebooks export, and every notebook clean.
 check-sync: env
@@ -41,7 +45,7 @@ check-sync: env
 test-nbs: env
 	$(BIN)/nbdev_test --n_workers 2 --timing
 
-test-py: env browser
+test-py: env browser tex
 	$(BIN)/python -m pytest -q tests
 
 test: check-sync test-nbs test-py
@@ -60,7 +64,7 @@ explorer: env
 		--Voila.config_file_paths="$(CURDIR)/tools/voila"
 
 # -g: always rebuild; the generated tables behind \IfFileExists are not in latexmk's dependency record until they exist.
-thesis:
+thesis: tex
 	cd thesis && latexmk -g -pdf -interaction=nonstopmode -halt-on-error thesis.tex
 
 clean-env:
