@@ -63,6 +63,11 @@ explorer: env
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/voila nbs/40_explorer.ipynb --port=$${EXPLORER_PORT:-8866} --no-browser \
 		--Voila.config_file_paths="$(CURDIR)/tools/voila"
 
+# The site: nbdev's notebook processing, then one HTML page per notebook (nbconvert), into _docs/ (ignored); nothing is
+# executed, the pages show the outputs saved in the notebooks.  Serve it with `python3 -m http.server -d _docs`.
+docs: env
+	$(BIN)/python tools/render_docs.py
+
 # -g: always rebuild; the generated tables behind \IfFileExists are not in latexmk's dependency record until they exist.
 thesis: tex
 	cd thesis && latexmk -g -pdf -interaction=nonstopmode -halt-on-error thesis.tex
