@@ -4,8 +4,9 @@ tools/render_docs.py (what `make docs` runs) renders the site from the notebooks
 executing anything; a local HTTP server serves it; Debian's Chromium (/usr/bin/chromium, installed by
 tools/install_browser.sh), driven by Playwright, opens the index and three chapters and checks that every <img> loaded
 (naturalWidth > 0; each of these pages shows at least one figure from figures/, with or without saved outputs) and that
-no error is shown (no Python traceback, no error output).  Requests to anything but the local server are refused, so the
-test is the same offline.  Screenshots go to test-artifacts/docs-*.png.
+no error is shown (no Python traceback, no error output), that the formulas are typeset (MathJax, served with the site)
+and that every link from these pages to the site's own pages resolves.  Requests to anything but the local server are
+refused, so the test is the same offline.  Screenshots go to test-artifacts/docs-*.png.
 
 Without Chromium the browser test is skipped with a message, except in CI (CI=true), where that is a failure.
 """
@@ -23,6 +24,7 @@ ARTIFACTS = ROOT / 'test-artifacts'
 IN_CI = os.environ.get('CI', '').strip().lower() in ('true', '1', 'yes')
 # The index and three chapters whose markdown shows a figure from figures/ (so they have images before any output is saved).
 PAGES = ['nbs/index.ipynb', 'nbs/02_masks.ipynb', 'nbs/13_attention.ipynb', 'nbs/14_model.ipynb']
+MATH_PAGE = 'nbs/13_attention.ipynb'     # its markdown has $$...$$ formulas
 ERROR_LINE = re.compile(r'^\s*(Traceback \(most recent call last\)|[A-Za-z_][\w.]*(Error|Exception)\b[^\n]*:)', re.M)
 
 
@@ -119,8 +121,18 @@ def test_pages_show_their_images_and_no_errors(served):
                 for o in outputs:
                     if 'error' in o['mime'] or ERROR_LINE.search(o['text']):
                         problems.append(f'{url}: error shown in an output:\n{o["text"][:800]}')
+                if nb == MATH_PAGE:
+                    page.wait_for_function("() => document.querySelectorAll('.MathJax, .MathJax_CHTML, .MathJax_Display').length > 0")
                 body = page.inner_text('body')
                 if 'Traceback (most recent call last)' in body: problems.append(f'{url}: a Python traceback is shown')
+                if 'Math Processing Error' in body: problems.append(f'{url}: MathJax could not typeset a formula')
+                # Links within the site (nbdev's symbol links, the navigation bar) lead to pages that exist.
+                links = page.evaluate("""(base) => Array.from(document.querySelectorAll('a[href]'))
+                    .map(a => a.href.split('#')[0]).filter(h => h.startsWith(base))""", base)
+                for link in sorted(set(links)):
+                    status = page.request.get(link).status
+                    if status != 200: problems.append(f'{url}: link to {link} gives HTTP {status}')
+                if not any(link.endswith('.html') for link in links): problems.append(f'{url}: no link to another page')
             if errors: problems.append(f'JavaScript errors: {errors}')
         finally:
             browser.close()

@@ -9,7 +9,9 @@ Two steps:
    frontmatter's `output-file`: `02_masks.ipynb` -> `masks.html`), with a navigation bar listing every page.  Quarto
    cell options at the top of code cells are honoured (`include: false` drops the cell, `echo: false` the code,
    `output: false` the outputs).  Files a notebook's markdown shows (`![...](../figures/x.png)`) are copied beside the
-   pages at the same path relative to the repository, so the site is self-contained.
+   pages at the same path relative to the repository, nbdev's links to documented symbols (absolute, to settings.ini's
+   doc_host) are made relative, and MathJax comes from the jupyter-server-mathjax package (copied to OUT/mathjax), so
+   the site is self-contained and works offline.
 
 Why not `nbdev_docs` all the way: its second half is `quarto render`, and Quarto cannot be installed on this project's
 machines (the `quarto-cli` package on the package index is a source distribution whose build downloads Quarto from
@@ -105,6 +107,20 @@ def nav_html(pages: list, current: dict, page_dir: Path, out: Path) -> str:
     return f'<nav class="msse-nav">{"".join(links)}</nav>\n{head}</header>\n'
 
 
+def local_mathjax(out: Path) -> Path:
+    "Copy MathJax 2 (from the jupyter-server-mathjax package) into the site; the path of its MathJax.js."
+    import jupyter_server_mathjax
+    static = Path(jupyter_server_mathjax.__file__).parent / 'static'
+    shutil.copytree(static, out / 'mathjax')
+    return out / 'mathjax' / 'MathJax.js'
+
+
+def relative_links(body: str, site_url: str, page_dir: Path, out: Path) -> str:
+    "nbdev links symbols to `site_url` + page; point them at the pages of this copy of the site instead."
+    root = posixpath.relpath(out.as_posix(), page_dir.as_posix())
+    return body.replace(f'href="{site_url}', f'href="{"" if root == "." else root + "/"}')
+
+
 def render(out: Path, n_workers: int = 1, force: bool = True) -> list:
     import nbformat
     from nbconvert import HTMLExporter
@@ -135,14 +151,20 @@ def render(out: Path, n_workers: int = 1, force: bool = True) -> list:
     c.TagRemovePreprocessor.remove_input_tags = {'remove_input'}
     c.TagRemovePreprocessor.remove_all_outputs_tags = {'remove_output'}
     exporter = HTMLExporter(config=c, template_name='lab')
+    mathjax = local_mathjax(out)
+    from urllib.parse import urljoin
+    site_url = urljoin(str(cfg.doc_host).rstrip('/') + '/', str(cfg.doc_baseurl).lstrip('/'))
     copied = set()
     for p in pages:
         dest = out / p['page']
         dest.parent.mkdir(parents=True, exist_ok=True)
         nb = prepare(p['nb'], (ROOT / p['notebook']).parent, dest.parent, out, copied)
         nb.metadata['title'] = p['title']
+        exporter.mathjax_url = posixpath.relpath(mathjax.as_posix(), dest.parent.as_posix()) + '?config=TeX-AMS-MML_HTMLorMML-full,Safe'
         body, _ = exporter.from_notebook_node(nb, resources={'metadata': {'name': p['title'], 'path': str(p['src'].parent)}})
         body = body.replace('</head>', STYLE + '</head>', 1)
+        body = re.sub(r'<script src="[^"]*require(\.min)?\.js"></script>\n?', '', body)   # only widgets need it; none are saved
+        body = relative_links(body, site_url, dest.parent, out)
         body = re.sub(r'(<body\b[^>]*>)', lambda m: m.group(1) + '\n' + nav_html(pages, p, dest.parent, out), body, count=1)
         dest.write_text(body, encoding='utf-8')
     site = [{k: p[k] for k in ('notebook', 'page', 'title')} for p in pages]
