@@ -107,7 +107,6 @@ def test_pages_show_their_images_and_no_errors(served):
                 response = page.goto(url, wait_until='load')
                 assert response is not None and response.ok, (url, response and response.status)
                 page.wait_for_function('() => Array.from(document.images).every(i => i.complete)')
-                page.screenshot(path=str(ARTIFACTS / f"docs-{Path(entry['page']).stem}.png"), full_page=False)
                 images = page.evaluate("""() => Array.from(document.images).map(i => ({
                     src: i.getAttribute('src').slice(0, 120), width: i.naturalWidth, height: i.naturalHeight}))""")
                 if not images: problems.append(f'{url}: no image at all')
@@ -123,6 +122,7 @@ def test_pages_show_their_images_and_no_errors(served):
                         problems.append(f'{url}: error shown in an output:\n{o["text"][:800]}')
                 if nb == MATH_PAGE:
                     page.wait_for_function("() => document.querySelectorAll('.MathJax, .MathJax_CHTML, .MathJax_Display').length > 0")
+                page.screenshot(path=str(ARTIFACTS / f"docs-{Path(entry['page']).stem}.png"), full_page=False)
                 body = page.inner_text('body')
                 if 'Traceback (most recent call last)' in body: problems.append(f'{url}: a Python traceback is shown')
                 if 'Math Processing Error' in body: problems.append(f'{url}: MathJax could not typeset a formula')
