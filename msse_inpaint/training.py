@@ -23,6 +23,7 @@ from .core import repo_root, seed_everything, check_positive_int, get_device, at
 from .config import Config, make_config, load_config, PRESETS
 from .data import get_dataloaders_from_config
 from .models import InpaintingNetwork
+from .fast_path import fast_path_from_config, apply_fast_path
 from .losses import InpaintingLoss
 from . import metrics as _metrics
 
@@ -81,11 +82,11 @@ def _float_outputs(o):
     return o
 
 class BF16Autocast(Callback):
-    "bf16 autocast around the forward pass on CUDA; the loss is computed on float32 outputs (bf16 needs no gradient scaler)."
+    "bf16 autocast around the forward pass (CUDA or CPU); the loss is computed on float32 outputs (bf16 needs no gradient scaler)."
     order = 10
-    def __init__(self): self.ctx = None
+    def __init__(self, device_type: str = 'cuda'): self.device_type, self.ctx = device_type, None
     def before_batch(self):
-        self.ctx = torch.autocast('cuda', dtype=torch.bfloat16); self.ctx.__enter__()
+        self.ctx = torch.autocast(self.device_type, dtype=torch.bfloat16); self.ctx.__enter__()
     def _exit(self):
         if self.ctx is not None: self.ctx.__exit__(None, None, None); self.ctx = None
     def after_pred(self):
@@ -213,7 +214,8 @@ def read_checkpoint(path: str | Path, map_location='cpu') -> dict:
 def config_from_checkpoint(ck: dict, **overrides) -> Config:
     "The `Config` a checkpoint was trained with, with `overrides` (None values ignored) applied."
     from dataclasses import fields
-    d, known = dict(ck['config']), {f.name for f in fields(Config)}
+    from msse_inpaint.config import upgrade_fields
+    d, known = upgrade_fields(ck['config']), {f.name for f in fields(Config)}
     if unknown := sorted(set(d) - known):
         warnings.warn(f'Ignoring configuration fields this version does not know: {", ".join(unknown)}')
     d = {k: v for k, v in d.items() if k in known}
@@ -442,20 +444,19 @@ def build_learner(cfg: Config, dls=None, folder: str | Path | None = None, cbs=N
     dls.to(device)
     with rng_preserved(dls):   # fastai's TfmdDL draws one item the first time `n_inp` is read: do it now, not mid-training
         for dl in dls.loaders: getattr(dl, 'n_inp', None)
-    cuda = device.type == 'cuda'
-    model = InpaintingNetwork.from_config(cfg).to(device)
-    if cuda and cfg.channels_last: model = model.to(memory_format=torch.channels_last)
+    fp = fast_path_from_config(cfg, device)
+    model = apply_fast_path(InpaintingNetwork.from_config(cfg).to(device), fp)
     folder = Path(folder) if folder is not None else run_dir(cfg)
-    callbacks = [InpaintingBatch(channels_last=cuda and cfg.channels_last), ProgressiveWeighting(), NonFiniteGuard(),
+    callbacks = [InpaintingBatch(channels_last=fp.channels_last), ProgressiveWeighting(), NonFiniteGuard(),
                  ClipGradients(cfg.grad_clip), ParamScheduler({'lr': SchedCos(cfg.lr, cfg.lr * LR_FLOOR)}),
                  RunLogger(folder, n_samples=n_samples, maps_every=cfg.checkpoint_every, tensorboard=tensorboard),
                  Checkpointer(folder, cfg)]
-    if cuda and cfg.mixed_precision: callbacks.append(BF16Autocast())
+    if fp.bf16: callbacks.append(BF16Autocast(device.type))
     learn = Learner(dls, model, loss_func=ProgressiveLoss(InpaintingLoss.from_config(cfg), cfg.epochs),
                     opt_func=partial(OptimWrapper, opt=torch.optim.AdamW), lr=cfg.lr, wd=cfg.weight_decay,
                     metrics=validation_metrics(cfg.boundary_width), cbs=callbacks + list(cbs or []),
                     path=folder, model_dir='checkpoints')
-    learn.config, learn.run_folder = cfg, folder
+    learn.config, learn.run_folder, learn.fast_path = cfg, folder, fp
     return learn
 
 # %% ../nbs/30_training.ipynb #08071312
@@ -523,6 +524,12 @@ def _parse_pair(text: str | None, name: str) -> tuple[float, float] | None:
         return lo, hi
     except ValueError: raise ValueError(f'--{name} expects two numbers like "0.1,0.4", got {text!r}') from None
 
+def _off_switch(name: str, value, off: bool, off_flag: str, off_value: str):
+    "The value of a switch that also has a `--no_...` flag; both given and disagreeing is an error naming them."
+    if off and value is not None and value != off_value:
+        raise ValueError(f'--{off_flag} and --{name} {value} contradict each other')
+    return off_value if off else value
+
 def _abspath(p: str | None) -> str | None: return None if p is None else str(Path(p).expanduser().resolve())
 
 def config_from_args(config: str | None = None, resume: str | None = None, **overrides) -> Config:
@@ -580,8 +587,12 @@ def msse_train(
     boundary_width: int = None,     # band width (px) for the boundary losses and metric
     num_workers: int = None,        # DataLoader worker processes (0: exact resume guaranteed)
     checkpoint_every: int = None,   # numbered checkpoint every N epochs
-    no_mixed_precision: store_true = False,  # no bf16 autocast on CUDA
-    no_channels_last: store_true = False,    # no channels-last memory on CUDA
+    precision: str = None,          # auto (bf16 where the hardware has it natively, else float32), bf16 or fp32
+    no_mixed_precision: store_true = False,  # float32 everywhere (= --precision fp32)
+    no_channels_last: store_true = False,    # no channels-last memory
+    compile: str = None,            # torch.compile of the network: auto (on CUDA), on or off
+    no_compile: store_true = False,          # no torch.compile (= --compile off)
+    no_fused_attention: store_true = False,  # the structure bias as a float mask on SDPA's math path
     init_weights: str = None,       # start a new run from this checkpoint's weights (fine-tuning; fresh optimiser and schedule)
     resume: str = None,             # checkpoint to continue from (e.g. <run>/checkpoints/last.pth), with its own configuration
     save_dir: str = None,           # run folder; default runs/exp in the working directory (with --resume: the checkpoint's run)
@@ -598,6 +609,8 @@ def msse_train(
         if threads is not None: torch.set_num_threads(check_positive_int(threads, '--threads'))
         if no_structure_encoder and structure_encoder: raise ValueError('--no_structure_encoder and --structure_encoder contradict each other')
         use_se = False if no_structure_encoder else (True if structure_encoder else None)
+        precision = _off_switch('precision', precision, no_mixed_precision, 'no_mixed_precision', 'fp32')
+        compile = _off_switch('compile', compile, no_compile, 'no_compile', 'off')
         cfg = config_from_args(
             config, _abspath(resume), train_root=_abspath(train_root), val_root=_abspath(val_root), train_subset=train_subset,
             val_subset=val_subset, val_fraction=val_fraction, use_structure_encoder=use_se, base_channels=base_channels,
@@ -607,8 +620,9 @@ def msse_train(
             weight_decay=weight_decay, grad_clip=grad_clip, lambda_coarse=lambda_coarse, lambda_refine=lambda_refine,
             lambda_edge=lambda_edge, lambda_corner=lambda_corner, lambda_color=lambda_color,
             lambda_perceptual=lambda_perceptual, boundary_width=boundary_width, num_workers=num_workers,
-            checkpoint_every=checkpoint_every, mixed_precision=False if no_mixed_precision else None,
-            channels_last=False if no_channels_last else None, device=device, seed=seed, init_weights=_abspath(init_weights))
+            checkpoint_every=checkpoint_every, precision=precision, compile=compile,
+            channels_last=False if no_channels_last else None, fused_attention=False if no_fused_attention else None,
+            device=device, seed=seed, init_weights=_abspath(init_weights))
         if save_dir is None and resume is not None:   # continue in the run folder the checkpoint belongs to
             ck_path = Path(resume).expanduser().resolve()
             save_dir = str(ck_path.parent.parent) if ck_path.parent.name == 'checkpoints' else cfg.save_dir
@@ -616,8 +630,10 @@ def msse_train(
             cfg = dataclasses.replace(cfg, save_dir=_abspath(save_dir or cfg.save_dir))
         dev = get_device(cfg.device)
         on = f'{dev} with {torch.get_num_threads()} thread(s)' if dev.type == 'cpu' else str(dev)
-        print(f'msse_train: preset {cfg.preset}, {cfg.epochs} epochs at {cfg.image_size}px on {on}, '
+        fp = fast_path_from_config(cfg, dev)
+        print(f'msse_train: preset {cfg.preset}, {cfg.epochs} epochs at {cfg.image_size}px on {on} ({fp.describe()}), '
               f'data {cfg.train_root or "built-in images"} -> {cfg.save_dir}', flush=True)
+        for note in fp.notes: print(f'msse_train: note: {note}', flush=True)
         learn = train(cfg, resume=_abspath(resume), stop_after_epoch=stop_after_epoch, progress=not quiet, overwrite=overwrite)
     except NonFiniteLossError as e: _cli_error('msse_train', e, 1)
     except KeyboardInterrupt:
