@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #65560065
 from __future__ import annotations
-import fcntl, os, random, sys, tempfile, warnings
+import fcntl, os, random, shutil, sys, tempfile, warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Sequence
@@ -17,7 +17,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 __all__ = ['IMAGE_EXTENSIONS', 'USER_ERRORS', 'repo_root', 'figures_dir', 'shared_data_dir', 'seed_everything', 'as_generator',
            'check_positive_int', 'get_device', 'NotAnImageError', 'is_image_file', 'read_image_array', 'image_size',
            'read_image', 'check_image', 'atomic_write', 'atomic_write_text', 'atomic_torch_save', 'save_image',
-           'UserError', 'FolderLockedError', 'folder_lock', 'cli_error', 'user_errors', 'to_display', 'show_grid']
+           'UserError', 'FolderLockedError', 'folder_lock', 'prepare_outputs', 'cli_error', 'user_errors', 'to_display',
+           'show_grid']
 
 # %% ../nbs/00_core.ipynb #fd6b7fae
 def repo_root() -> Path:
@@ -239,6 +240,21 @@ def folder_lock(folder: str | Path, name: str = '.msse.lock', what: str = 'run')
         os.ftruncate(fd, 0); os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield path
     finally: os.close(fd)   # closing releases the lock
+
+# %% ../nbs/00_core.ipynb #8863fd35
+def prepare_outputs(folder: str | Path, patterns: Sequence[str], overwrite: bool = False, what: str = 'run',
+                    option: str = 'overwrite=True (--overwrite)') -> list[Path]:
+    "Refuse (`UserError` naming the folder and files) when `folder` holds outputs matching `patterns`; with `overwrite`, delete them. Returns those deleted."
+    folder = Path(folder)
+    found = sorted({p for pattern in patterns for p in folder.glob(pattern)})
+    if found and not overwrite:
+        names = ', '.join(str(p.relative_to(folder)) for p in found[:5]) + (f' and {len(found) - 5} more' if len(found) > 5 else '')
+        raise UserError(f'{folder} already holds the outputs of an earlier {what} ({names}): pass {option} to replace them '
+                        '(they are deleted first), or choose another folder')
+    for p in found:
+        if p.is_dir() and not p.is_symlink(): shutil.rmtree(p)
+        else: p.unlink()
+    return found
 
 # %% ../nbs/00_core.ipynb #4209a55e
 USER_ERRORS = (ValueError, OSError)   # what a console script reports as one line (UserError is a ValueError)
