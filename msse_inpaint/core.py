@@ -230,16 +230,25 @@ def folder_lock(folder: str | Path, name: str = '.msse.lock', what: str = 'run')
     "Hold an exclusive lock on `folder/name` while the block runs; `FolderLockedError` at once when another process holds it."
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-    try:
+    for _ in range(10):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
         try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode(errors='replace').strip() or 'another process'
+            os.close(fd)
             raise FolderLockedError(f'{folder} is in use by a {what} of process {holder} (lock file {path}); wait for it to finish, '
                                     'stop it, or choose another folder') from None
+        try: same = os.stat(path).st_ino == os.fstat(fd).st_ino   # not a file its last holder removed as we opened it
+        except FileNotFoundError: same = False
+        if same: break
+        os.close(fd)
+    else: raise FolderLockedError(f'could not take the lock {path}: it keeps changing')
+    try:
         os.ftruncate(fd, 0); os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield path
-    finally: os.close(fd)   # closing releases the lock
+    finally:
+        path.unlink(missing_ok=True)   # while still held, so no one is left holding a removed file
+        os.close(fd)                   # closing releases the lock
 
 # %% ../nbs/00_core.ipynb #8863fd35
 def prepare_outputs(folder: str | Path, patterns: Sequence[str], overwrite: bool = False, what: str = 'run',
