@@ -34,3 +34,14 @@ def test_model_card_refuses_a_crafted_checkpoint(tmp_path):
     assert r.returncode == 2 and 'model_card: error:' in r.stderr and 'evil.pth could not be read as a checkpoint' in r.stderr, r.stderr[-2000:]
     assert 'Traceback' not in r.stderr
     assert not marker.exists()
+
+
+def test_voila_config_hides_tracebacks_and_listens_locally():
+    "The explorer page (make explorer) shows no server tracebacks and listens on the loopback interface unless opened deliberately."
+    from traitlets.config import Config
+    c = Config()
+    exec(compile((ROOT / 'tools' / 'voila' / 'voila.py').read_text(), 'voila.py', 'exec'), {'c': c})
+    assert c.VoilaConfiguration.show_tracebacks is False
+    assert c.Voila.ip == '127.0.0.1'
+    makefile = (ROOT / 'Makefile').read_text()
+    assert 'MSSE_EXPLORER_DATA=' in makefile and 'MSSE_EXPLORER_OUT=' in makefile and '--Voila.auto_token=True' in makefile
