@@ -595,10 +595,9 @@ def invert(self: MaskExplorer) -> np.ndarray:
 
 @patch
 def set_mask(self: MaskExplorer, mask: np.ndarray | torch.Tensor) -> np.ndarray:
-    "Replace the hole by `mask` (`(H,W)` or `(1,H,W)` at the working size, exactly 0 = known / 1 = hole)."
-    m = np.asarray(to_display(mask), dtype=np.float32)
+    "Replace the hole by `mask` (`(H,W)` or `(1,H,W)` at the working size, 1 = hole), read by the one mask rule of `data.as_mask`."
+    m = msse_data.as_mask(mask, 'mask')[0].numpy()
     if m.shape != self.mask.shape: raise ValueError(f'mask must be {self.mask.shape} (the working size), got {m.shape}')
-    if not np.isin(m, (0.0, 1.0)).all(): raise ValueError('mask values must be exactly 0 (known) or 1 (hole)')
     self.mask = m.copy()
     self._mask_changed()
     return self.mask
