@@ -58,10 +58,18 @@ lab: env
 	$(BIN)/jupyter lab --notebook-dir=nbs
 
 # The mask explorer as a standalone page (http://localhost:8866; EXPLORER_PORT=... to change). The kernel is this
-# environment's python (its bin/ first on PATH); tools/voila/voila.py serves only the chapter's app cells.
+# environment's python (its bin/ first on PATH); tools/voila/voila.py serves only the chapter's app cells, without tracebacks.
+# The page reads images and checkpoints only inside EXPLORER_DATA (default: ../shared/data) and writes only inside
+# EXPLORER_OUT (default: runs/explorer). It listens on 127.0.0.1 only; EXPLORER_IP=0.0.0.0 opens it to the network, and
+# then a token is required (printed in the URL).
+EXPLORER_DATA ?=
+EXPLORER_OUT ?= runs/explorer
+EXPLORER_IP ?=
 explorer: env
+	MSSE_EXPLORER_DATA="$(if $(EXPLORER_DATA),$(abspath $(EXPLORER_DATA)))" MSSE_EXPLORER_OUT="$(abspath $(EXPLORER_OUT))" \
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/voila nbs/40_explorer.ipynb --port=$${EXPLORER_PORT:-8866} --no-browser \
-		--Voila.config_file_paths="$(CURDIR)/tools/voila"
+		--Voila.config_file_paths="$(CURDIR)/tools/voila" \
+		$(if $(EXPLORER_IP),--Voila.ip=$(EXPLORER_IP) --Voila.auto_token=True)
 
 # The site: nbdev's notebook processing, then one HTML page per notebook (nbconvert), into _docs/ (ignored); nothing is
 # executed, the pages show the outputs saved in the notebooks.  Serve it with `python3 -m http.server -d _docs`.

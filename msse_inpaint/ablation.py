@@ -14,7 +14,7 @@ import pandas as pd
 import yaml
 from fastcore.script import call_parse, Param
 
-from .core import repo_root, atomic_write_text, atomic_write, check_positive_int, figures_dir
+from .core import repo_root, atomic_write_text, atomic_write, check_positive_int, figures_dir, UserError, USER_ERRORS, cli_error
 
 # %% auto #0
 __all__ = ['RESULT_FILE', 'ERROR_FILE', 'NOTEBOOK_FILE', 'GENERATED_OUTPUTS', 'RESERVED_PARAMETERS', 'VARIANT_LABELS',
@@ -297,7 +297,7 @@ def run_sweep(grid: Grid, variants=None, seeds=None, force: bool = False, dry_ru
     for variant, seed, error in failures: log(f'  failed: {variant} seed {seed}: {error}')
     return results
 
-class SweepLockedError(RuntimeError):
+class SweepLockedError(UserError, RuntimeError):
     "Another live process is running the same sweep folder."
 
 
@@ -477,9 +477,7 @@ def msse_ablate(
         variants = [v.strip() for v in only.split(',')] if only else None
         results = run_sweep(g, variants=variants, seeds=seed_list, force=force, dry_run=dry_run, kernel_name=kernel,
                             cell_timeout=cell_timeout, jobs=jobs)
-    except (FileNotFoundError, ValueError, SweepLockedError) as e:
-        print(f'msse_ablate: error: {e}', file=sys.stderr)
-        sys.exit(2)
+    except USER_ERRORS as e: cli_error('msse_ablate', e)   # the shared user-error path (core.user_errors); SweepLockedError is a UserError
     if figures and not dry_run and (results.status == 'ok').any():
         run_figures(g.output_dir, kernel_name=kernel)
     selected = results[results.variant.isin(variants or g.variants) & results.seed.isin(seed_list or g.seeds)]

@@ -291,8 +291,9 @@ def msse_bench(
 ):
     "Parameters, GMACs, latency, training throughput and peak memory per preset and size (CPU, and GPU with bf16)."
     from msse_inpaint.inference import default_checkpoint
+    from msse_inpaint.core import check_positive_int, cli_error, user_errors, USER_ERRORS
     try:
-        if threads is not None: torch.set_num_threads(threads)
+        if threads is not None: torch.set_num_threads(check_positive_int(threads, '--threads'))
         names = _split(presets, 'presets') if presets else [*PRESETS] + (['reference'] if default_checkpoint() else [])
         size_list = _split(sizes, 'sizes', int)
         if not size_list or any(s < 16 or s % 8 for s in size_list): raise ValueError(f'--sizes must be multiples of 8, at least 16; got {sizes!r}')
@@ -310,12 +311,11 @@ def msse_bench(
                     if out: _write_comparison(result, report, Path(out).expanduser().resolve() / f'{n}_{d}')
             return
         table = bench_table(names, size_list, devs, batch_size, iters, warmup, not no_train)
-    except (ValueError, OSError) as e:
-        print(f'msse_bench: error: {e}', file=sys.stderr); raise SystemExit(2)
+    except USER_ERRORS as e: cli_error('msse_bench', e)   # the shared user-error path (core.user_errors)
     import pandas as pd
     with pd.option_context('display.width', 200, 'display.max_columns', 20):
         print(table.to_string(index=False, float_format=lambda v: f'{v:.2f}'))
     for line in comparison_lines(table): print(line)
     if csv:
         from msse_inpaint.training import write_csv
-        write_csv(table.to_dict('records'), Path(csv).expanduser().resolve())
+        with user_errors('msse_bench'): write_csv(table.to_dict('records'), Path(csv).expanduser().resolve())

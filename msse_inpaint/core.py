@@ -4,18 +4,21 @@
 
 # %% ../nbs/00_core.ipynb #65560065
 from __future__ import annotations
-import os, random, tempfile, warnings
+import fcntl, os, random, shutil, sys, tempfile, warnings
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 import torch
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['IMAGE_EXTENSIONS', 'repo_root', 'figures_dir', 'shared_data_dir', 'seed_everything', 'as_generator',
-           'check_positive_int', 'get_device', 'NotAnImageError', 'is_image_file', 'read_image_array', 'read_image',
-           'atomic_write', 'atomic_write_text', 'atomic_torch_save', 'save_image', 'to_display', 'show_grid']
+__all__ = ['IMAGE_EXTENSIONS', 'USER_ERRORS', 'repo_root', 'figures_dir', 'shared_data_dir', 'seed_everything', 'as_generator',
+           'check_positive_int', 'get_device', 'NotAnImageError', 'is_image_file', 'read_image_array', 'image_size',
+           'read_image', 'check_image', 'atomic_write', 'atomic_write_text', 'atomic_torch_save', 'save_image',
+           'UserError', 'FolderLockedError', 'folder_lock', 'prepare_outputs', 'cli_error', 'user_errors', 'to_display',
+           'show_grid']
 
 # %% ../nbs/00_core.ipynb #fd6b7fae
 def repo_root() -> Path:
@@ -131,14 +134,50 @@ def read_image_array(path: str | Path) -> np.ndarray:
     try:
         with Image.open(path) as img:
             img.load()
-            return _array_from_pil(img)
+            return _array_from_pil(ImageOps.exif_transpose(img))   # a phone photo stored sideways, turned as viewers show it
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
         raise NotAnImageError(f'{path} could not be read as an image ({type(e).__name__}: {e}); '
                               f'expected one of {", ".join(IMAGE_EXTENSIONS)}') from e
 
+def image_size(path: str | Path) -> tuple[int, int]:
+    "The `(height, width)` `read_image` gives for a file (EXIF orientation applied), read from its header only."
+    try:
+        with Image.open(path) as img:
+            w, h = img.size
+            return (w, h) if img.getexif().get(0x0112, 1) in (5, 6, 7, 8) else (h, w)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+        raise NotAnImageError(f'{path} could not be read as an image ({type(e).__name__}: {e})') from e
+
 def read_image(path: str | Path) -> torch.Tensor:
     "Any common image file as a `(3, H, W)` float32 RGB tensor in [0, 1]; `NotAnImageError` naming the file otherwise."
     return torch.from_numpy(np.ascontiguousarray(read_image_array(path).transpose(2, 0, 1)))
+
+# %% ../nbs/00_core.ipynb #cb721591
+def check_image(image, name: str = 'image', tol: float = 1e-3) -> torch.Tensor:
+    "The one check of an image given to the API: a float32 `(3,H,W)` tensor in [0, 1] from a tensor or array, or a `ValueError` naming `name`."
+    if isinstance(image, np.ndarray):
+        if image.ndim == 2: image = image[..., None].repeat(3, axis=2)
+        if image.ndim != 3 or image.shape[2] != 3:
+            raise ValueError(f'{name}: expected an (H, W, 3) or (H, W) array, got shape {image.shape}')
+        image = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)))
+    if not isinstance(image, torch.Tensor):
+        raise TypeError(f'{name}: expected a (3, H, W) tensor, an (H, W, 3) array or an image file, got {type(image).__name__}')
+    if image.ndim != 3 or image.shape[0] != 3:
+        hint = f'; for one image of a batch pass {name}[0]' if image.ndim == 4 and image.shape[:2] == (1, 3) else ''
+        raise ValueError(f'{name}: expected one image of shape (3, H, W), got {tuple(image.shape)}{hint}')
+    if image.dtype == torch.uint8: return image.float() / 255
+    if image.dtype == torch.uint16: return image.float() / 65535
+    if not image.is_floating_point():
+        raise ValueError(f'{name}: expected float values in [0, 1] or uint8, got dtype {image.dtype}')
+    image = image.detach().float()
+    if not bool(torch.isfinite(image).all()):
+        raise ValueError(f'{name}: {int((~torch.isfinite(image)).sum())} value(s) are NaN or infinite; expected finite values in [0, 1]')
+    lo, hi = float(image.min()), float(image.max())
+    if lo < -tol or hi > 1 + tol:
+        raise ValueError(f'{name}: float values must be in [0, 1], found [{lo:.3g}, {hi:.3g}]; '
+                         + ('an image in 0..255 needs dividing by 255 (or pass it as uint8)' if hi > 1 + tol else
+                            'an image in [-1, 1] needs (x + 1) / 2'))
+    return image.clamp(0, 1)
 
 # %% ../nbs/00_core.ipynb #32ae9d15
 def _current_umask() -> int:
@@ -178,6 +217,68 @@ def save_image(image: torch.Tensor | np.ndarray, path: str | Path) -> Path:
     fmt = Image.registered_extensions().get(path.suffix.lower())
     if fmt is None: raise ValueError(f'Cannot tell the image format of {path}: use an extension like .png or .jpg')
     return atomic_write(path, lambda p: img.save(p, format=fmt))
+
+# %% ../nbs/00_core.ipynb #3531ecc4
+class UserError(ValueError):
+    "A mistake in what the user gave (a file, a folder, an option): the message names it and says what was expected."
+
+class FolderLockedError(UserError):
+    "Another live process is writing into the same folder."
+
+@contextmanager
+def folder_lock(folder: str | Path, name: str = '.msse.lock', what: str = 'run'):
+    "Hold an exclusive lock on `folder/name` while the block runs; `FolderLockedError` at once when another process holds it."
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    for _ in range(10):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors='replace').strip() or 'another process'
+            os.close(fd)
+            raise FolderLockedError(f'{folder} is in use by a {what} of process {holder} (lock file {path}); wait for it to finish, '
+                                    'stop it, or choose another folder') from None
+        try: same = os.stat(path).st_ino == os.fstat(fd).st_ino   # not a file its last holder removed as we opened it
+        except FileNotFoundError: same = False
+        if same: break
+        os.close(fd)
+    else: raise FolderLockedError(f'could not take the lock {path}: it keeps changing')
+    try:
+        os.ftruncate(fd, 0); os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield path
+    finally:
+        path.unlink(missing_ok=True)   # while still held, so no one is left holding a removed file
+        os.close(fd)                   # closing releases the lock
+
+# %% ../nbs/00_core.ipynb #8863fd35
+def prepare_outputs(folder: str | Path, patterns: Sequence[str], overwrite: bool = False, what: str = 'run',
+                    option: str = 'overwrite=True (--overwrite)') -> list[Path]:
+    "Refuse (`UserError` naming the folder and files) when `folder` holds outputs matching `patterns`; with `overwrite`, delete them. Returns those deleted."
+    folder = Path(folder)
+    found = sorted({p for pattern in patterns for p in folder.glob(pattern)})
+    if found and not overwrite:
+        names = ', '.join(str(p.relative_to(folder)) for p in found[:5]) + (f' and {len(found) - 5} more' if len(found) > 5 else '')
+        raise UserError(f'{folder} already holds the outputs of an earlier {what} ({names}): pass {option} to replace them '
+                        '(they are deleted first), or choose another folder')
+    for p in found:
+        if p.is_dir() and not p.is_symlink(): shutil.rmtree(p)
+        else: p.unlink()
+    return found
+
+# %% ../nbs/00_core.ipynb #4209a55e
+USER_ERRORS = (ValueError, OSError)   # what a console script reports as one line (UserError is a ValueError)
+
+def cli_error(prog: str, e, status: int = 2):
+    "Print `prog: error: <e>` to stderr and exit with `status` (2: a user error)."
+    print(f'{prog}: error: {e}', file=sys.stderr, flush=True)
+    raise SystemExit(status)
+
+@contextmanager
+def user_errors(prog: str, interrupted: str = 'interrupted'):
+    "Run a console script's work: a user error becomes one line on stderr and exit status 2 (Ctrl-C: `interrupted`, 130), never a traceback."
+    try: yield
+    except KeyboardInterrupt: cli_error(prog, interrupted, 130)
+    except USER_ERRORS as e: cli_error(prog, e, 2)
 
 # %% ../nbs/00_core.ipynb #0ff39373
 def to_display(x: torch.Tensor | np.ndarray) -> np.ndarray:

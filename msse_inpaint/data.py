@@ -15,17 +15,18 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset
 
-from .core import (IMAGE_EXTENSIONS, NotAnImageError, atomic_write, check_positive_int, figures_dir, get_device, is_image_file,
-                               read_image, read_image_array, shared_data_dir)
+from .core import (IMAGE_EXTENSIONS, NotAnImageError, atomic_write, check_image, check_positive_int, figures_dir, get_device,
+                               image_size, is_image_file, read_image, read_image_array, shared_data_dir)
 from .masks import MASK_GENERATORS, check_hole_range, check_folder_masks, hole_ratio, make_mask, nvidia_root, save_figure
 
 # %% auto #0
 __all__ = ['SKIMAGE_PHOTOS', 'SYNTHETIC_KINDS', 'CACHE_BYTES', 'PAIR_COLUMNS', 'EmptyFolderError', 'list_images',
-           'ImageTooSmallError', 'load_and_resize', 'resize_mask', 'InvertedMaskError', 'MaskSizeError', 'read_mask',
-           'check_mask', 'load_pair', 'skimage_data_dir', 'builtin_photo_paths', 'SyntheticImage', 'synthetic_image',
-           'builtin_items', 'builtin_images', 'builtin_image_paths', 'resolve_item', 'portable_ref', 'load_item',
-           'seeded_subset', 'split_items', 'InpaintingDataset', 'load_pair_mask', 'get_dataloaders',
-           'get_dataloaders_from_config', 'show_examples', 'write_pairs_csv', 'read_pairs_csv', 'load_pair_row']
+           'ImageTooSmallError', 'load_and_resize', 'resize_mask', 'InvertedMaskError', 'MaskSizeError',
+           'FaintMaskError', 'as_mask', 'read_mask', 'check_mask', 'load_pair', 'skimage_data_dir',
+           'builtin_photo_paths', 'SyntheticImage', 'synthetic_image', 'builtin_items', 'builtin_images',
+           'builtin_image_paths', 'resolve_item', 'portable_ref', 'load_item', 'seeded_subset', 'split_items',
+           'InpaintingDataset', 'load_pair_mask', 'get_dataloaders', 'get_dataloaders_from_config', 'show_examples',
+           'write_pairs_csv', 'read_pairs_csv', 'load_pair_row']
 
 # %% ../nbs/01_data.ipynb #1b19ab1a
 class EmptyFolderError(ValueError):
@@ -67,15 +68,7 @@ def _resize_crop_geometry(height: int, width: int, size: int) -> tuple[int, int,
 def _as_image_tensor(image, name: str) -> torch.Tensor:
     "A `(3,H,W)` float tensor from a path, a tensor or an `(H,W,3)`/`(H,W)` array; a clear error otherwise."
     if isinstance(image, (str, Path)): return read_image(image)
-    if isinstance(image, np.ndarray):
-        arr = image.astype(np.float32) / (255.0 if image.dtype == np.uint8 else 1.0)
-        if arr.ndim == 2: arr = np.repeat(arr[..., None], 3, axis=2)
-        if arr.ndim != 3 or arr.shape[2] != 3: raise ValueError(f'{name}: expected an (H, W, 3) or (H, W) array, got shape {image.shape}')
-        image = torch.from_numpy(np.ascontiguousarray(arr.transpose(2, 0, 1)))
-    if not isinstance(image, torch.Tensor): raise TypeError(f'{name}: expected a path, a tensor or an array, got {type(image).__name__}')
-    if image.ndim != 3 or image.shape[0] != 3:
-        raise ValueError(f'{name}: expected an image tensor of shape (3, H, W), got {tuple(image.shape)}')
-    return image.float()
+    return check_image(image, name)   # the one check of dtype, shape and range
 
 def load_and_resize(image: str | Path | torch.Tensor | np.ndarray, size: int,
                     allow_upscale: bool = True,   # an image smaller than the crop: upscale with a warning (True) or raise (False)
@@ -113,6 +106,50 @@ class InvertedMaskError(ValueError):
 class MaskSizeError(ValueError):
     "Raised when a mask does not have the size of its image."
 
+class FaintMaskError(ValueError):
+    "Raised when a mask's brightest pixel is neither black nor white enough to mark anything (e.g. a 0/1 mask saved as 8 bits)."
+
+def as_mask(mask: torch.Tensor | np.ndarray,
+            name: str = 'mask',               # how to name it in messages (a file's path)
+            hole_is: str = 'white',           # 'white': white (1) is the hole, the tensor convention; 'black': black is the hole
+            threshold: float = 0.5,           # grey level separating black from white
+            max_hole: float | None = None,    # more hole than this raises InvertedMaskError (None: no check)
+            ) -> torch.Tensor:
+    "The one rule for every mask (colour averaged, soft binarised at `threshold`, faint refused, then polarity): a `(1, H, W)` float32 tensor, 1 = hole."
+    if hole_is not in ('white', 'black'):
+        raise ValueError(f"hole_is must be 'white' (white pixels are the hole) or 'black' (white pixels are known) for {name}, got {hole_is!r}")
+    channels_first = isinstance(mask, torch.Tensor)
+    if channels_first: mask = mask.detach().cpu().numpy()
+    if not isinstance(mask, np.ndarray):
+        raise TypeError(f'{name}: expected a mask file, a (1, H, W) tensor or an (H, W) array, got {type(mask).__name__}')
+    if mask.dtype == bool: a = mask.astype(np.float32)
+    elif mask.dtype in (np.uint8, np.uint16): a = mask.astype(np.float32) / np.iinfo(mask.dtype).max
+    elif np.issubdtype(mask.dtype, np.floating): a = mask.astype(np.float32)
+    else: raise ValueError(f'{name}: expected a float mask in [0, 1], a bool or a uint8 mask, got dtype {mask.dtype}')
+    if a.ndim == 2: grey = a
+    elif a.ndim == 3 and channels_first and a.shape[0] in (1, 3): grey = a.mean(0)
+    elif a.ndim == 3 and not channels_first and a.shape[2] in (1, 3): grey = a.mean(2)
+    else:
+        hint = f'; for one mask of a batch pass {name}[0]' if a.ndim == 4 and a.shape[:2] == (1, 1) else ''
+        raise ValueError(f'{name}: expected one mask of shape (1, H, W) or (H, W), got {tuple(a.shape)}{hint}')
+    if not np.isfinite(grey).all(): raise ValueError(f'{name}: {int((~np.isfinite(grey)).sum())} value(s) are NaN or infinite')
+    lo, hi = float(grey.min(initial=0)), float(grey.max(initial=0))
+    if lo < 0 or hi > 1:
+        raise ValueError(f'{name}: mask values must be in [0, 1] (1 = white), found [{lo:.3g}, {hi:.3g}]; a 0..255 mask needs dividing by 255 (or pass it as uint8)')
+    if 0 < hi <= threshold:
+        raise FaintMaskError(f'{name}: its brightest pixel is {hi:.3g} (0 = black, 1 = white), not brighter than {threshold}, so nothing in it is white; '
+                             'a mask must be black and white (a 0/1 mask saved as 8 bits needs multiplying by 255)')
+    white = grey > threshold
+    hole = white if hole_is == 'white' else ~white
+    ratio = float(hole.mean())
+    if max_hole is not None and ratio > max_hole:
+        other = 'black' if hole_is == 'white' else 'white'
+        raise InvertedMaskError(
+            f"{name}: {ratio:.1%} of the mask is hole when read with hole_is='{hole_is}', more than max_hole={max_hole:.0%}; "
+            f"it looks inverted. If {hole_is} marks the known pixels in this file, use hole_is='{other}' (--mask_hole_is {other}); "
+            f'if the hole really covers that much, pass max_hole=None (--max_hole 1).')
+    return torch.from_numpy(hole.astype(np.float32))[None]
+
 def read_mask(path: str | Path,
               hole_is: str,                     # 'white': white pixels are the hole (NVIDIA); 'black': black pixels are the hole
               size: int | tuple[int, int] | None = None,  # int: image geometry (shorter side + centre crop); (h, w): exact; None: as stored
@@ -124,17 +161,7 @@ def read_mask(path: str | Path,
         raise ValueError(f"hole_is must be 'white' (white pixels are the hole) or 'black' (white pixels are known) "
                          f'for mask {path}, got {hole_is!r}')
     if isinstance(path, str) and path.startswith(('shared:', 'skimage:')): path = resolve_item(path)   # a pairs-CSV reference
-    arr = read_image_array(path).mean(axis=2)
-    white = arr > threshold
-    hole = white if hole_is == 'white' else ~white
-    ratio = float(hole.mean())
-    if max_hole is not None and ratio > max_hole:
-        other = 'black' if hole_is == 'white' else 'white'
-        raise InvertedMaskError(
-            f"{path}: {ratio:.1%} of the mask is hole when read with hole_is='{hole_is}', more than max_hole={max_hole:.0%}; "
-            f"it looks inverted. If {hole_is} marks the known pixels in this file, use hole_is='{other}'; "
-            f'if the hole really covers that much, pass max_hole=None (or a larger limit).')
-    mask = torch.from_numpy(hole.astype(np.float32))[None]
+    mask = as_mask(read_image_array(path), str(path), hole_is=hole_is, threshold=threshold, max_hole=max_hole)
     return mask if size is None else resize_mask(mask, size)
 
 def check_mask(mask: torch.Tensor, name: str = 'mask') -> torch.Tensor:
@@ -157,7 +184,7 @@ def load_pair(image_path: str | Path, mask_path: str | Path, hole_is: str,
     if mask.shape[-2:] != image.shape[-2:]:
         if not fit_mask:
             raise MaskSizeError(f'mask {mask_path} is {mask.shape[-1]}x{mask.shape[-2]} but its image {image_path} is '
-                                f'{image.shape[-1]}x{image.shape[-2]}; pass fit_mask=True to resize the mask (nearest neighbour) to the image')
+                                f'{image.shape[-1]}x{image.shape[-2]}; pass fit_mask=True (msse_test --fit_mask) to resize the mask (nearest neighbour) to the image')
         mask = resize_mask(mask, tuple(image.shape[-2:]))
     if size is not None:
         image = load_and_resize(image, size, allow_upscale=allow_upscale, name=str(image_path))
@@ -470,8 +497,7 @@ def load_pair_mask(mask_path, hole_is: str, image_path=None, size: int | None = 
     if image_path is not None and not isinstance(image_path, torch.Tensor):
         src = resolve_item(image_path)
         if isinstance(src, Path):
-            from PIL import Image as _Image
-            with _Image.open(src) as im: w, h = im.size
+            h, w = image_size(src)   # as read_image gives it, EXIF orientation applied
             if (h, w) != tuple(mask.shape[-2:]):
                 raise MaskSizeError(f'mask {mask_path} is {mask.shape[-1]}x{mask.shape[-2]} but its image {image_path} is {w}x{h}')
     return mask if size is None else resize_mask(mask, size)

@@ -11,29 +11,27 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 import torch
-from fastcore.script import call_parse
+from fastcore.script import call_parse, store_true
 
-from .core import repo_root, atomic_write, atomic_write_text, shared_data_dir, show_grid
-from .data import (list_images, builtin_items, resolve_item, portable_ref, load_item, read_mask,
+from .core import (repo_root, atomic_write, atomic_write_text, shared_data_dir, show_grid, check_image, check_positive_int,
+                               folder_lock, prepare_outputs, user_errors)
+from .data import (list_images, builtin_items, resolve_item, portable_ref, load_item, read_mask, as_mask,
                                seeded_subset, write_pairs_csv, read_pairs_csv, PAIR_COLUMNS)
 from .masks import NVIDIA_BINS, nvidia_mask_paths, nvidia_bin_of, make_mask, mask_to_tensor
 from .metrics import MetricsCalculator, METRICS, summarise, lpips_status, composite
 
 # %% auto #0
-__all__ = ['BASELINES', 'TABLE_METRICS', 'METRIC_LABELS', 'baseline_telea', 'baseline_navier_stokes', 'baseline_biharmonic',
-           'bin_label', 'dataset_of', 'image_sources', 'build_pairs', 'load_eval_pair', 'evaluate',
-           'read_pairs_csv_rows', 'per_bin_summary', 'results_markdown', 'plot_metrics_vs_bin', 'qualitative_grid',
-           'model_method', 'included_results', 'run_evaluation', 'msse_eval']
+__all__ = ['BASELINES', 'TABLE_METRICS', 'METRIC_LABELS', 'EVAL_OUTPUTS', 'baseline_telea', 'baseline_navier_stokes',
+           'baseline_biharmonic', 'bin_label', 'dataset_of', 'image_sources', 'build_pairs', 'load_eval_pair',
+           'evaluate', 'read_pairs_csv_rows', 'per_bin_summary', 'results_markdown', 'plot_metrics_vs_bin',
+           'qualitative_grid', 'model_method', 'included_results', 'run_evaluation', 'msse_eval']
 
 # %% ../nbs/22_evaluation.ipynb #2fbb38ff
 def _check_inputs(image: torch.Tensor, mask: torch.Tensor, name: str):
-    if not isinstance(image, torch.Tensor) or image.ndim != 3 or image.shape[0] != 3:
-        raise ValueError(f'{name}: image must be a (3,H,W) tensor in [0,1], got '
-                         f'{tuple(image.shape) if isinstance(image, torch.Tensor) else type(image).__name__}')
-    if not isinstance(mask, torch.Tensor) or mask.shape != (1, *image.shape[1:]):
-        raise ValueError(f'{name}: mask must be (1,H,W) = {(1, *image.shape[1:])} (1 = hole), got '
-                         f'{tuple(mask.shape) if isinstance(mask, torch.Tensor) else type(mask).__name__}')
-    image, mask = image.detach().float().cpu(), (mask.detach().float().cpu() > 0.5).float()
+    "The image through `check_image`, the mask through the one mask rule (`as_mask`, 1 = hole); the image with its hole zeroed, and the mask."
+    image, mask = check_image(image, f'{name}: image'), as_mask(mask, f'{name}: mask')
+    if mask.shape[-2:] != image.shape[-2:]:
+        raise ValueError(f'{name}: the mask is {mask.shape[-1]}x{mask.shape[-2]} but the image is {image.shape[-1]}x{image.shape[-2]}: they must match')
     return image * (1 - mask), mask
 
 def _opencv_inpaint(image, mask, radius, flag, name):
@@ -89,6 +87,8 @@ def image_sources(images=None, max_images: int | None = None, seed: int = 0) -> 
     for src in images:
         if not isinstance(src, (str, Path)): items.append(src); continue
         resolved = resolve_item(src)
+        if isinstance(resolved, Path) and not resolved.exists():
+            raise FileNotFoundError(f'--images {src}: no such folder or image file')
         found = list_images(resolved) if isinstance(resolved, Path) and resolved.is_dir() else [resolved]
         items += seeded_subset(found, max_images, seed=seed, name=str(src)) if max_images and len(found) > max_images else found
     if not items: raise ValueError(f'No images found in {images!r}')
@@ -183,9 +183,12 @@ def evaluate(methods: Callable | dict[str, Callable],   # fn(image, mask) -> (3,
     rows = rows[:limit] if limit else rows
     if callable(methods): methods = {method_name: methods}
     calc = MetricsCalculator(use_lpips=use_lpips)
-    start, out = time.time(), []
+    start, out, skipped = time.time(), [], []
     for k, row in enumerate(rows):
-        image, mask = load_eval_pair(row, size)
+        try: image, mask = load_eval_pair(row, size)
+        except (ValueError, OSError) as e:   # a corrupt or missing image or mask: skip this pair, keep every other one
+            skipped.append({'pair': k, 'image_path': row['image_path'], 'mask_path': row.get('mask_path') or '', 'error': str(e)})
+            print(f'  skipped pair {k}: {e}', file=sys.stderr, flush=True); continue
         known = image * (1 - mask)
         meta = dict(pair=k, dataset=dataset_of(row['image_path']), bin=row['bin'], image_path=row['image_path'],
                     mask_path=row.get('mask_path') or f"{row['mask_generator']}:{row['mask_seed']}")
@@ -200,8 +203,10 @@ def evaluate(methods: Callable | dict[str, Callable],   # fn(image, mask) -> (3,
                 out += calc.update(composite(pred, image, mask), image, mask, method=rname, seconds=seconds, **meta)
         if log_every and (k + 1) % log_every == 0:
             print(f'  {k + 1}/{len(rows)} pairs, {time.time() - start:.0f} s', file=sys.stderr, flush=True)
+    if rows and len(skipped) == len(rows): raise ValueError(f'none of the {len(rows)} pair(s) could be read; first: {skipped[0]["error"]}')
     df = pd.DataFrame(out)
     df.attrs['lpips_note'] = calc.lpips_reason
+    df.attrs['skipped'] = skipped
     return df
 
 def read_pairs_csv_rows(df: pd.DataFrame) -> list[dict]:
@@ -370,19 +375,30 @@ def included_results(folders: Sequence[str | Path], pairs_csv: str | Path, size:
         frames.append(pd.read_csv(folder / 'per_image.csv'))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
+EVAL_OUTPUTS = ('pairs.csv', 'per_image.csv', 'per_bin.csv', 'table.md', 'metrics_vs_bin.png', 'qualitative.png', 'run.json', 'skipped.csv')
+
 def run_evaluation(methods: dict[str, Callable], pairs: pd.DataFrame, out: str | Path, size: int = 256, grid: int = 6,
                    use_lpips: bool | str = 'auto', seed: int = 0, settings: dict | None = None, log_every: int | None = 100,
-                   include: Sequence[str | Path] = ()) -> dict:
+                   include: Sequence[str | Path] = (), overwrite: bool = False) -> dict:
     """Write pairs.csv, score `methods`, and write per_image.csv, per_bin.csv, table.md, metrics_vs_bin.png, qualitative.png, run.json.
-    `include`: folders of earlier runs on the same pairs whose other methods join the tables and figures (not re-scored)."""
+    `include`: folders of earlier runs on the same pairs whose other methods join the tables and figures (not re-scored).
+    `out` is locked while it is written; one holding an earlier run's outputs is refused, or with `overwrite` cleared of them first."""
+    out = Path(out)
+    with folder_lock(out, what='msse_eval run'):
+        if overwrite and any(Path(f).resolve() == out.resolve() for f in include):
+            raise ValueError(f'--include {out} is the output folder that --overwrite would clear: write to another --out')
+        prepare_outputs(out, EVAL_OUTPUTS, overwrite, what='msse_eval run')
+        return _run_evaluation(methods, pairs, out, size, grid, use_lpips, seed, settings, log_every, include)
+
+def _run_evaluation(methods, pairs, out, size, grid, use_lpips, seed, settings, log_every, include) -> dict:
     import matplotlib; import matplotlib.pyplot as plt
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
     write_pairs_csv(pairs, out / 'pairs.csv')
     earlier = included_results(include, out / 'pairs.csv', size)   # checked before the long scoring starts
     t0 = time.time()
     per_image = evaluate(methods, out / 'pairs.csv', size=size, use_lpips=use_lpips, log_every=log_every)
     elapsed = time.time() - t0
-    lpips_note = per_image.attrs.get('lpips_note', '')
+    lpips_note, skipped = per_image.attrs.get('lpips_note', ''), per_image.attrs.get('skipped', [])
+    if skipped: atomic_write(out / 'skipped.csv', lambda p: pd.DataFrame(skipped).to_csv(p, index=False))
     if len(earlier):
         earlier = earlier[~earlier.method.isin(set(per_image.method))]
         per_image = pd.concat([per_image, earlier], ignore_index=True)
@@ -395,7 +411,7 @@ def run_evaluation(methods: dict[str, Callable], pairs: pd.DataFrame, out: str |
     plt.close(plot_metrics_vs_bin(summary, path=out / 'metrics_vs_bin.png'))
     if grid: plt.close(qualitative_grid(pairs, methods, n=grid, size=size, seed=seed, path=out / 'qualitative.png'))
     import cv2, skimage
-    info = dict(settings=settings or {}, size=size, n_pairs=len(pairs), methods=list(dict.fromkeys(per_image.method)),
+    info = dict(settings=settings or {}, size=size, n_pairs=len(pairs), n_skipped=len(skipped), methods=list(dict.fromkeys(per_image.method)),
                 seconds_total=round(elapsed, 1), seconds_per_image={m: round(float(s), 4) for m, s in per_image.groupby('method', sort=False).seconds.mean().items()},
                 lpips=lpips_note, versions=dict(python=platform.python_version(), torch=torch.__version__, opencv=cv2.__version__,
                                                 skimage=skimage.__version__, numpy=np.__version__),
@@ -422,27 +438,32 @@ def msse_eval(images: str = None,       # image folder(s)/files, comma-separated
               threads: int = 1,         # CPU threads for torch and OpenCV
               work_size: str = 'auto',  # network size for the checkpoint: 'auto' (its training size when smaller), 'native', or pixels
               include: str = None,      # comma-separated folders of earlier msse_eval runs on the same pairs to join the tables
+              overwrite: store_true = False,  # replace the outputs of an earlier run in --out (deleted first) instead of refusing
              ):
     "Score a checkpoint and/or the classical baselines on fixed (image, mask) pairs; write CSVs, a table and figures."
-    import cv2
-    torch.set_num_threads(threads); cv2.setNumThreads(threads)
-    names = [] if baselines in (None, '', 'none') else [b.strip() for b in baselines.split(',') if b.strip()]
-    if unknown := [b for b in names if b not in BASELINES]:
-        raise ValueError(f"--baselines: unknown {', '.join(unknown)}; expected a comma-separated subset of {', '.join(BASELINES)} or 'none'")
-    methods = {b: BASELINES[b] for b in names}
-    ws = int(work_size) if str(work_size).isdigit() else work_size
-    if checkpoint: methods = {'msse': model_method(checkpoint, device, work_size=ws), **methods}
-    if not methods: raise ValueError('Nothing to score: give --checkpoint and/or --baselines')
-    if lpips not in ('auto', 'off'): raise ValueError(f"--lpips must be 'auto' or 'off', got {lpips!r}")
-    if pairs: table = pd.DataFrame(read_pairs_csv(pairs))
-    else:
-        table = build_pairs(images, masks=masks, per_bin=per_bin, bins=bins.split(',') if bins else None, size=size, seed=seed,
-                            hole_is=hole_is, max_images=max_images)
-    out = Path(out) if out else repo_root() / 'results' / 'eval'
-    settings = dict(images=images, masks=masks, hole_is=hole_is, pairs=pairs, checkpoint=checkpoint, baselines=names, size=size,
-                    per_bin=per_bin, bins=bins, max_images=max_images, seed=seed, device=device, lpips=lpips, work_size=work_size,
-                    include=include)
-    print(f'msse_eval: {len(table)} pairs x {len(methods)} method(s) -> {out}', file=sys.stderr, flush=True)
-    res = run_evaluation(methods, table, out, size=size, grid=grid, use_lpips=False if lpips == 'off' else 'auto', seed=seed,
-                         settings=settings, include=[p.strip() for p in include.split(',') if p.strip()] if include else ())
+    with user_errors('msse_eval'):   # a user error: one line on stderr, exit status 2
+        import cv2
+        threads = check_positive_int(threads, '--threads')
+        torch.set_num_threads(threads); cv2.setNumThreads(threads)
+        names = [] if baselines in (None, '', 'none') else [b.strip() for b in baselines.split(',') if b.strip()]
+        if unknown := [b for b in names if b not in BASELINES]:
+            raise ValueError(f"--baselines: unknown {', '.join(unknown)}; expected a comma-separated subset of {', '.join(BASELINES)} or 'none'")
+        methods = {b: BASELINES[b] for b in names}
+        ws = int(work_size) if str(work_size).isdigit() else work_size
+        if checkpoint: methods = {'msse': model_method(checkpoint, device, work_size=ws), **methods}
+        if not methods: raise ValueError('Nothing to score: give --checkpoint and/or --baselines')
+        if lpips not in ('auto', 'off'): raise ValueError(f"--lpips must be 'auto' or 'off', got {lpips!r}")
+        if pairs: table = pd.DataFrame(read_pairs_csv(pairs))
+        else:
+            table = build_pairs(images, masks=masks, per_bin=per_bin, bins=bins.split(',') if bins else None, size=size, seed=seed,
+                                hole_is=hole_is, max_images=max_images)
+        out = Path(out) if out else repo_root() / 'results' / 'eval'
+        settings = dict(images=images, masks=masks, hole_is=hole_is, pairs=pairs, checkpoint=checkpoint, baselines=names, size=size,
+                        per_bin=per_bin, bins=bins, max_images=max_images, seed=seed, device=device, lpips=lpips, work_size=work_size,
+                        include=include)
+        print(f'msse_eval: {len(table)} pairs x {len(methods)} method(s) -> {out}', file=sys.stderr, flush=True)
+        res = run_evaluation(methods, table, out, size=size, grid=grid, use_lpips=False if lpips == 'off' else 'auto', seed=seed,
+                             settings=settings, include=[p.strip() for p in include.split(',') if p.strip()] if include else (), overwrite=overwrite)
+    if n := res['info']['n_skipped']:
+        print(f'msse_eval: skipped {n} unreadable pair(s), listed in {out / "skipped.csv"}', file=sys.stderr)
     print(res['table'])   # nothing is returned: a console script's return value becomes its exit status

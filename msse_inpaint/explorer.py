@@ -4,7 +4,7 @@
 
 # %% ../nbs/40_explorer.ipynb #05ab5830
 from __future__ import annotations
-import ast, html, inspect, io, math, tempfile, time
+import ast, html, inspect, io, math, os, sys, tempfile, time, traceback
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Sequence
@@ -14,7 +14,7 @@ import torch
 from fastcore.basics import patch
 from PIL import Image
 
-from .core import repo_root, get_device, read_image, save_image, to_display, show_grid, NotAnImageError
+from .core import repo_root, get_device, read_image, save_image, to_display, show_grid, NotAnImageError, shared_data_dir
 from . import data as msse_data
 from . import masks as msse_masks
 from . import inference as msse_inference
@@ -22,7 +22,7 @@ from . import inference as msse_inference
 # %% auto #0
 __all__ = ['TOOLS', 'TOOL_LABELS', 'MODEL_CHOICES', 'NO_CHECKPOINT_MESSAGE', 'stroke_pixels', 'rect_pixels', 'to_png',
            'overlay_mask', 'colorize', 'mark_point', 'telea_inpaint', 'run_model', 'mask_kinds', 'MaskExplorer',
-           'builtin_sources']
+           'builtin_sources', 'served_explorer']
 
 # %% ../nbs/40_explorer.ipynb #d54f0a39
 def stroke_pixels(height: int, width: int, points: Sequence[Sequence[float]], size: float) -> np.ndarray:
@@ -136,12 +136,17 @@ class MaskExplorer:
                  checkpoint: str | Path | None = 'default',  # 'default': inference.default_checkpoint(); a path; None: Telea baseline only
                  device: str = 'cpu',                      # where the network runs: 'cpu', 'cuda[:N]' or 'auto'
                  folder: str | Path | None = None,         # an image folder to list besides the built-in images
-                 save_dir: str | Path | None = None,       # where `save` writes; default runs/explorer under the repository root
-                 display_px: int = 384):                   # on-screen size of the drawing canvas (mouse positions arrive in image pixels)
+                 save_dir: str | Path | None = None,       # where `save` writes; default runs/explorer under the repository root (or `write_root`)
+                 display_px: int = 384,                    # on-screen size of the drawing canvas (mouse positions arrive in image pixels)
+                 read_root: str | Path | None = None,      # served as a page: images, folders and checkpoints are read only from inside this folder
+                 write_root: str | Path | None = None):    # served as a page: `save` writes only inside this folder
         if not isinstance(size, int) or size < 16 or size % 8:
             raise ValueError(f'size must be an integer multiple of 8 and at least 16 (the network downsamples by 8), got {size!r}')
         self.size, self.device, self.display_px = size, get_device(device), int(display_px)
-        self.save_dir = Path(save_dir) if save_dir is not None else repo_root() / 'runs' / 'explorer'
+        self.read_root = None if read_root is None else Path(read_root).expanduser().resolve()
+        self.write_root = None if write_root is None else Path(write_root).expanduser().resolve()
+        self.save_dir = (self._writable(save_dir, 'save_dir') if save_dir is not None else
+                         self.write_root or repo_root() / 'runs' / 'explorer')
         self.brush_size, self.tool = 15, 'brush'
         self.model, self.model_label, self.checkpoint_path = None, 'none (OpenCV Telea baseline only)', None
         self.image, self.image_name, self.mask = None, 'image', None
@@ -259,11 +264,26 @@ class MaskExplorer:
                               W.HBox([controls, drawing, results], layout=lay(flex_flow='row wrap', align_items='flex-start'))])
 
     def _guard(self, fn: Callable) -> Callable:
-        "Widget callbacks run where nobody sees a traceback: report errors in the status line instead."
+        "Widget callbacks: a user error goes to the status line; any other error is said to have happened, its traceback goes to the server log only."
         def wrapped(*args, **kwargs):
             try: return fn(*args, **kwargs)
-            except Exception as e: self._say(f'{type(e).__name__}: {e}', error=True)
+            except (ValueError, OSError) as e: self._say(f'{type(e).__name__}: {e}', error=True)
+            except Exception as e:
+                traceback.print_exc(file=sys.__stderr__)   # the kernel's own stderr: the server's log, never the page
+                self._say(f'Internal error ({type(e).__name__}); the details are in the server log.', error=True)
         return wrapped
+
+    def _inside(self, path: str | Path, root: Path | None, what: str, verb: str) -> Path:
+        "`path` (relative paths taken from `root`), refused with `PermissionError` when it resolves outside `root` (None: anywhere)."
+        p = Path(path).expanduser()
+        if root is None: return p
+        p = (p if p.is_absolute() else root / p).resolve()
+        if not p.is_relative_to(root):
+            raise PermissionError(f'{what} {path} lies outside {root}, the only folder this explorer may {verb} (set when it was started)')
+        return p
+
+    def _readable(self, path, what: str = 'path') -> Path: return self._inside(path, self.read_root, what, 'read from')
+    def _writable(self, path, what: str = 'folder') -> Path: return self._inside(path, self.write_root, what, 'write to')
 
     def _say(self, text: str, error: bool = False):
         self.message = text
@@ -463,7 +483,7 @@ def set_image(self: MaskExplorer, image, name: str | None = None) -> torch.Tenso
 @patch
 def load_folder(self: MaskExplorer, folder: str | Path) -> list[Path]:
     "Add the images of `folder` (recursively) to the chooser; returns their paths."
-    root = Path(folder).expanduser()
+    root = self._readable(folder, 'folder')
     paths = msse_data.list_images(root)
     self._add_sources({f'{root.name}: {p.relative_to(root).as_posix()}': p for p in paths})
     self._say(f'{len(paths)} images listed from {root}')
@@ -471,8 +491,8 @@ def load_folder(self: MaskExplorer, folder: str | Path) -> list[Path]:
 
 @patch
 def load_path(self: MaskExplorer, path: str | Path) -> torch.Tensor:
-    "Open one image file (and add it to the chooser)."
-    path = Path(path).expanduser()
+    "Open one image file (and add it to the chooser); from inside `read_root` when the explorer has one."
+    path = self._readable(path, 'image')
     img = self.set_image(path)
     key = f'file: {path}'
     self._add_sources({key: path}); self._select_silently(key)
@@ -510,9 +530,9 @@ def use_baseline_only(self: MaskExplorer, message: str | None = None):
     self._show_model(); self._show_results()
 
 @patch
-def load_checkpoint(self: MaskExplorer, path: str | Path) -> torch.nn.Module:
-    "Use the trained network of checkpoint `path` (read by `inference.load_model`)."
-    path = Path(path).expanduser()
+def load_checkpoint(self: MaskExplorer, path: str | Path, trusted: bool = False) -> torch.nn.Module:
+    "Use the trained network of checkpoint `path` (read by `inference.load_model`); from inside `read_root` unless `trusted` (the shipped model)."
+    path = Path(path).expanduser() if trusted else self._readable(path, 'checkpoint')
     if not path.is_file(): raise FileNotFoundError(f'checkpoint file not found: {path}')
     model = msse_inference.load_model(path, device=self.device)
     epoch = getattr(model, 'checkpoint_info', {}).get('epoch')
@@ -525,7 +545,7 @@ def use_default_checkpoint(self: MaskExplorer) -> bool:
     if path is None:
         self.use_baseline_only('No trained checkpoint found: runs show the OpenCV Telea baseline. Draw a hole (or generate one), then Run.')
         return False
-    self.load_checkpoint(path)
+    self.load_checkpoint(path, trusted=True)
     return True
 
 @patch
@@ -575,10 +595,9 @@ def invert(self: MaskExplorer) -> np.ndarray:
 
 @patch
 def set_mask(self: MaskExplorer, mask: np.ndarray | torch.Tensor) -> np.ndarray:
-    "Replace the hole by `mask` (`(H,W)` or `(1,H,W)` at the working size, exactly 0 = known / 1 = hole)."
-    m = np.asarray(to_display(mask), dtype=np.float32)
+    "Replace the hole by `mask` (`(H,W)` or `(1,H,W)` at the working size, 1 = hole), read by the one mask rule of `data.as_mask`."
+    m = msse_data.as_mask(mask, 'mask')[0].numpy()
     if m.shape != self.mask.shape: raise ValueError(f'mask must be {self.mask.shape} (the working size), got {m.shape}')
-    if not np.isin(m, (0.0, 1.0)).all(): raise ValueError('mask values must be exactly 0 (known) or 1 (hole)')
     self.mask = m.copy()
     self._mask_changed()
     return self.mask
@@ -627,7 +646,7 @@ def on_query(self: MaskExplorer, y: int, x: int) -> dict:
 @patch
 def save(self: MaskExplorer, folder: str | Path | None = None, stem: str | None = None) -> dict[str, Path]:
     "Write `<stem>_image.png`, `_mask.png` (white = hole), `_result.png`, `_telea.png` and the network's stages to `folder`; returns the paths."
-    folder = Path(folder).expanduser() if folder is not None else self.save_dir
+    folder = self._writable(folder) if folder is not None else self.save_dir
     stem = stem or f'{Path(self.image_name).stem}_{time.strftime("%Y%m%d-%H%M%S")}'
     items = {'image': self.image, 'mask': self.mask}
     if self.outputs:
@@ -636,3 +655,10 @@ def save(self: MaskExplorer, folder: str | Path | None = None, stem: str | None 
     paths = {k: save_image(v, folder / f'{stem}_{k}.png') for k, v in items.items()}
     self._say(f'Saved {", ".join(paths)} as {folder}/{stem}_*.png')
     return paths
+
+# %% ../nbs/40_explorer.ipynb #64bbbd7e
+def served_explorer(**kwargs) -> MaskExplorer:
+    "The explorer as `make explorer` serves it: reading confined to `$MSSE_EXPLORER_DATA` (default: the shared data), writing to `$MSSE_EXPLORER_OUT` (default: runs/explorer)."
+    read = os.environ.get('MSSE_EXPLORER_DATA') or shared_data_dir() or repo_root() / 'data'
+    write = os.environ.get('MSSE_EXPLORER_OUT') or repo_root() / 'runs' / 'explorer'
+    return MaskExplorer(read_root=read, write_root=write, **kwargs)

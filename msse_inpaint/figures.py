@@ -66,8 +66,13 @@ class Sweep:
     def per_image(self) -> pd.DataFrame: return self._concat('per_image.csv')
     def history(self) -> pd.DataFrame: return self._concat('history.csv')
     def samples(self, variant: str, seed: int) -> dict | None:
+        "A run's `samples.pt`, or None when it has none. Read with `weights_only=True`: a sweep folder is data, and a crafted file must not run code."
         path = self.run_dir(variant, seed) / 'samples.pt'
-        return torch.load(path, map_location='cpu', weights_only=False) if path.exists() else None
+        if not path.exists(): return None
+        try: return torch.load(path, map_location='cpu', weights_only=True)
+        except Exception as e:
+            raise ValueError(f'{path} could not be read as a samples file ({type(e).__name__}: {str(e)[:200]}); expected tensors, '
+                             'numbers, lists and dicts only, as the experiment template writes (it is loaded with weights_only=True)') from e
 
 def load_sweep(sweep_dir: str | Path) -> Sweep:
     "Read `sweep.json` and `results.csv` of a sweep folder; clear errors when it is not one."

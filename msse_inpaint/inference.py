@@ -12,9 +12,10 @@ import torch
 import torch.nn.functional as F
 from fastcore.script import call_parse, store_true
 
-from .core import repo_root, get_device, read_image, save_image, NotAnImageError, atomic_torch_save
+from .core import (repo_root, get_device, read_image, save_image, NotAnImageError, atomic_torch_save, check_image, folder_lock,
+                               prepare_outputs, user_errors, UserError)
 from .config import Config
-from .data import (list_images, load_item, builtin_items, SyntheticImage, check_mask, read_mask, load_pair,
+from .data import (list_images, load_item, builtin_items, SyntheticImage, as_mask, read_mask, load_pair,
                                load_and_resize)
 from .masks import make_mask
 from .models import InpaintingNetwork
@@ -23,8 +24,8 @@ from .metrics import MetricsCalculator
 from .training import read_checkpoint, config_from_checkpoint, plot_val_grid, save_figure, write_csv
 
 # %% auto #0
-__all__ = ['REFERENCE_CHECKPOINT', 'checkpoint_search_paths', 'default_checkpoint', 'load_model', 'export_checkpoint',
-           'training_scale', 'working_size', 'inpaint', 'collect_pairs', 'run_test', 'msse_test']
+__all__ = ['REFERENCE_CHECKPOINT', 'TEST_OUTPUTS', 'checkpoint_search_paths', 'default_checkpoint', 'load_model',
+           'export_checkpoint', 'training_scale', 'working_size', 'inpaint', 'collect_pairs', 'run_test', 'msse_test']
 
 # %% ../nbs/31_inference.ipynb #4a5d91a6
 REFERENCE_CHECKPOINT = 'msse_reference.pth'
@@ -85,19 +86,12 @@ def export_checkpoint(source: str | Path, dest: str | Path, half: bool = True, i
 
 # %% ../nbs/31_inference.ipynb #fdc97f35
 def _as_image(image) -> torch.Tensor:
-    if isinstance(image, (str, Path)): image = read_image(image)
-    if isinstance(image, np.ndarray):
-        image = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1) if image.ndim == 3 and image.shape[-1] == 3 else image))
-    if not torch.is_tensor(image) or image.ndim != 3 or image.shape[0] != 3:
-        raise ValueError(f'image must be a (3, H, W) tensor in [0, 1] (or an image file); got '
-                         f'{tuple(image.shape) if torch.is_tensor(image) else type(image).__name__}')
-    return image.float()
+    "An image file, or a tensor/array through the one check of dtype and range (`core.check_image`)."
+    return read_image(image) if isinstance(image, (str, Path)) else check_image(image, 'image')
 
 def _as_mask(mask, hw) -> torch.Tensor:
-    if isinstance(mask, (str, Path)): mask = read_mask(mask, hole_is='white')
-    if isinstance(mask, np.ndarray): mask = torch.from_numpy(np.ascontiguousarray(mask, dtype=np.float32))
-    if torch.is_tensor(mask) and mask.ndim == 2: mask = mask[None]
-    mask = check_mask(mask.float() if torch.is_tensor(mask) else mask, 'mask')
+    "A mask file (white = hole, inverted-mask guard) or a tensor/array (1 = hole), through the one mask rule (`data.as_mask`)."
+    mask = read_mask(mask, hole_is='white') if isinstance(mask, (str, Path)) else as_mask(mask, 'mask')
     if tuple(mask.shape[-2:]) != tuple(hw):
         raise ValueError(f'mask is {mask.shape[-1]}x{mask.shape[-2]} but the image is {hw[1]}x{hw[0]}: they must match')
     return mask
@@ -172,11 +166,28 @@ def inpaint(model: InpaintingNetwork, image, mask, attention_query: tuple[int, i
 def _name(item) -> str:
     return f'{item.kind}_{item.seed}' if isinstance(item, SyntheticImage) else Path(item).stem
 
+def _output_names(items, root) -> list[str]:
+    "A unique output name per item: its file name stem, or for a stem found more than once (a/x.png, b/x.png), its path below `root` joined by '__'."
+    stems = [_name(i) for i in items]
+    names, used = [], set()
+    for item, stem in zip(items, stems):
+        name = stem
+        if stems.count(stem) > 1 and not isinstance(item, SyntheticImage):
+            rel = Path(item).relative_to(root) if root is not None and Path(item).is_relative_to(root) else Path(Path(item).name)
+            name = '__'.join([*rel.parent.parts, rel.name.replace('.', '_')])
+        base, k = name, 1
+        while name in used: name, k = f'{base}_{k}', k + 1
+        used.add(name); names.append(name)
+    return names
+
 def collect_pairs(test_root: str | Path | None = None, mask_root: str | Path | None = None, mask_hole_is: str = 'white',
                image_size: int = 256, mask_kind: str = 'mixed', hole_range: tuple | None = None, seed: int = 42,
-               max_images: int | None = None) -> list[dict]:
-    "`[{'name', 'image' (3,S,S), 'mask' (1,S,S), 'mask_source'}]` for a folder (default: the built-in images)."
+               max_images: int | None = None,
+               skipped: list | None = None,   # a list to append `{'item', 'error'}` to for each image or mask that cannot be read
+               ) -> list[dict]:
+    "`[{'name', 'image' (3,S,S), 'mask' (1,S,S), 'mask_source'}]` for a folder (default: the built-in images); unreadable items skipped and reported."
     items = builtin_items(max_images or 12) if test_root is None else list_images(test_root)[:max_images]
+    names = _output_names(items, None if test_root is None else Path(test_root).expanduser().resolve())
     masks = None
     if mask_root is not None:
         masks = {}
@@ -186,49 +197,52 @@ def collect_pairs(test_root: str | Path | None = None, mask_root: str | Path | N
         if missing := [_name(i) for i in items if _name(i) not in masks]:
             raise FileNotFoundError(f'{mask_root} has no mask for {len(missing)} of the {len(items)} image(s) '
                                     f'(matched by file name stem), e.g. {", ".join(missing[:5])}')
-    pairs, skipped = [], []
-    for i, item in enumerate(items):
-        try: image = load_item(item, image_size)
-        except NotAnImageError as e:
-            skipped.append(str(item)); warnings.warn(f'skipped an unreadable image: {e}'); continue
-        if masks is not None:
-            mask, source = read_mask(masks[_name(item)], hole_is=mask_hole_is, size=image_size), str(masks[_name(item)])
-        else:
-            rng = np.random.default_rng([seed, i])
-            mask = torch.from_numpy(make_mask(mask_kind, image_size, image_size, rng, hole_range=hole_range))[None]
-            source = f'{mask_kind}:seed=[{seed},{i}]'
-        pairs.append({'name': _name(item), 'image': image, 'mask': mask, 'mask_source': source})
-    if skipped: warnings.warn(f'{len(skipped)} unreadable image(s) skipped in {test_root}')
-    if not pairs: raise ValueError(f'No readable images in {test_root}')
+    pairs, skipped = [], (skipped if skipped is not None else [])
+    for i, (item, name) in enumerate(zip(items, names)):
+        try:
+            image = load_item(item, image_size)
+            if masks is not None:
+                mask, source = read_mask(masks[_name(item)], hole_is=mask_hole_is, size=image_size), str(masks[_name(item)])
+            else:
+                rng = np.random.default_rng([seed, i])
+                mask = torch.from_numpy(make_mask(mask_kind, image_size, image_size, rng, hole_range=hole_range))[None]
+                source = f'{mask_kind}:seed=[{seed},{i}]'
+        except (ValueError, OSError) as e:   # a corrupt image or mask file: this item is skipped, the rest are scored
+            skipped.append({'item': str(item), 'error': str(e)}); warnings.warn(f'skipped {item}: {e}'); continue
+        pairs.append({'name': name, 'image': image, 'mask': mask, 'mask_source': source})
+    if skipped: warnings.warn(f'{len(skipped)} item(s) skipped in {test_root or "the built-in images"}')
+    if not pairs: raise ValueError(f'No readable image/mask pairs in {test_root} ({len(skipped)} skipped; first: {skipped[0]["error"] if skipped else "-"})')
     return pairs
 
 # %% ../nbs/31_inference.ipynb #95d8da34
+TEST_OUTPUTS = ('inpainted', 'masks', 'test_results.png', 'metrics.csv', 'metrics_summary.csv', 'skipped.csv')
+
 def run_test(model: InpaintingNetwork, pairs: list[dict], save_dir: str | Path, n_show: int = 6, use_lpips: bool = False,
-             boundary_width: int = 5) -> 'pd.DataFrame':
-    "Inpaint `pairs` (from `collect_pairs`), write images, `test_results.png` and metrics CSVs to `save_dir`; returns the summary."
+             boundary_width: int = 5, overwrite: bool = False, skipped: list | None = None) -> 'pd.DataFrame':
+    """Inpaint `pairs` (from `collect_pairs`), write images, `test_results.png` and metrics CSVs to `save_dir`; returns the summary.
+    The folder is locked while it runs; one holding an earlier run's outputs is refused, or with `overwrite` cleared of them first."""
     save_dir = Path(save_dir)
-    calc = MetricsCalculator(boundary_width=boundary_width, use_lpips=use_lpips)
-    shown = []
-    for p in pairs:
-        out = inpaint(model, p['image'], p['mask'])
-        save_image(out['output'], save_dir / 'inpainted' / f"{p['name']}.png")
-        save_image(p['mask'], save_dir / 'masks' / f"{p['name']}.png")
-        calc.update(out['output'], p['image'], p['mask'], name=p['name'], mask_source=p['mask_source'])
-        if len(shown) < n_show: shown.append((p['image'], p['mask'], out))
-    if shown:
-        image, mask = torch.stack([s[0] for s in shown]), torch.stack([s[1] for s in shown])
-        outs = {k: torch.stack([s[2][k] for s in shown]) for k in ('coarse', 'refined', 'output')}
-        save_figure(plot_val_grid(image, mask, outs), save_dir / 'test_results.png')
-    write_csv(calc.per_image.to_dict('records'), save_dir / 'metrics.csv')
-    summary = calc.summary()
-    write_csv(summary.to_dict('records'), save_dir / 'metrics_summary.csv')
+    with folder_lock(save_dir, what='msse_test run'):
+        prepare_outputs(save_dir, TEST_OUTPUTS, overwrite, what='msse_test run')
+        calc = MetricsCalculator(boundary_width=boundary_width, use_lpips=use_lpips)
+        shown = []
+        for p in pairs:
+            out = inpaint(model, p['image'], p['mask'])
+            save_image(out['output'], save_dir / 'inpainted' / f"{p['name']}.png")
+            save_image(p['mask'], save_dir / 'masks' / f"{p['name']}.png")
+            calc.update(out['output'], p['image'], p['mask'], name=p['name'], mask_source=p['mask_source'])
+            if len(shown) < n_show: shown.append((p['image'], p['mask'], out))
+        if shown:
+            image, mask = torch.stack([s[0] for s in shown]), torch.stack([s[1] for s in shown])
+            outs = {k: torch.stack([s[2][k] for s in shown]) for k in ('coarse', 'refined', 'output')}
+            save_figure(plot_val_grid(image, mask, outs), save_dir / 'test_results.png')
+        write_csv(calc.per_image.to_dict('records'), save_dir / 'metrics.csv')
+        summary = calc.summary()
+        write_csv(summary.to_dict('records'), save_dir / 'metrics_summary.csv')
+        if skipped: write_csv(list(skipped), save_dir / 'skipped.csv')
     return summary
 
 # %% ../nbs/31_inference.ipynb #86cc39db
-def _cli_error(prog: str, e, status: int = 2):
-    print(f'{prog}: error: {e}', file=sys.stderr)
-    raise SystemExit(status)
-
 @call_parse
 def msse_test(
     checkpoint: str = None,     # checkpoint written by msse_train (default: the shipped reference model)
@@ -246,31 +260,43 @@ def msse_test(
     use_lpips: store_true = False,  # also compute LPIPS (needs its weights locally)
     seed: int = 42,             # seed of the generated masks
     device: str = 'auto',       # auto, cpu, cuda or cuda:N
+    max_hole: float = 0.9,      # a mask file with more hole than this is taken as inverted and refused (1: no check)
+    fit_mask: store_true = False,  # single image: resize a mask of another size to the image (nearest) instead of refusing
+    overwrite: store_true = False,  # replace the outputs of an earlier run in --save_dir (deleted first) instead of refusing
 ):
     "Inpaint a folder (metrics, test_results.png) or one image with a trained model (the seed's test.py)."
     from msse_inpaint.training import _parse_pair
-    try:
+    with user_errors('msse_test'):
         if (image_path is None) != (mask_path is None):
             raise ValueError('--image_path and --mask_path go together: give both for one image, or neither for a folder')
         if image_path is not None and (test_root is not None or mask_root is not None):
             raise ValueError('give either --image_path/--mask_path (one image) or --test_root/--mask_root (a folder), not both')
         if mask_hole_is not in ('white', 'black'): raise ValueError(f"--mask_hole_is must be 'white' or 'black', got {mask_hole_is!r}")
+        if not isinstance(max_hole, (int, float)) or not 0 < max_hole <= 1: raise ValueError(f'--max_hole must be in (0, 1], got {max_hole!r}')
         model = load_model(checkpoint, get_device(device))
         cfg: Config = model.config
         out_dir = Path(save_dir).expanduser().resolve()
         if image_path is not None:
-            image, mask = load_pair(image_path, mask_path, hole_is=mask_hole_is, size=image_size, max_hole=None)
+            image, mask = load_pair(image_path, mask_path, hole_is=mask_hole_is, size=image_size, fit_mask=fit_mask,
+                                    max_hole=None if max_hole >= 1 else max_hole)   # the same inverted-mask guard as a folder
             res = inpaint(model, image, mask)
             stem = Path(image_path).stem
-            save_image(res['output'], out_dir / f'{stem}_inpainted.png')
-            save_figure(plot_val_grid(image[None], mask[None], {k: res[k][None] for k in ('coarse', 'refined', 'output')}),
-                        out_dir / f'{stem}_comparison.png')
+            with folder_lock(out_dir, what='msse_test run'):
+                prepare_outputs(out_dir, [f'{stem}_inpainted.png', f'{stem}_comparison.png'], overwrite, what=f'msse_test run on {stem}')
+                save_image(res['output'], out_dir / f'{stem}_inpainted.png')
+                save_figure(plot_val_grid(image[None], mask[None], {k: res[k][None] for k in ('coarse', 'refined', 'output')}),
+                            out_dir / f'{stem}_comparison.png')
             print(f'msse_test: {image_path} ({image.shape[-1]}x{image.shape[-2]}, {float(mask.mean()):.1%} hole) -> '
                   f'{out_dir / f"{stem}_inpainted.png"}')
             return
-        pairs = collect_pairs(test_root, mask_root, mask_hole_is, image_size or training_scale(cfg), mask_kind or cfg.val_mask_kind,
-                           _parse_pair(hole_range, 'hole_range'), seed, max_images)
-        summary = run_test(model, pairs, out_dir, n_show=n_show, use_lpips=use_lpips, boundary_width=cfg.boundary_width)
-    except (ValueError, OSError) as e: _cli_error('msse_test', e)
+        skipped = []
+        with warnings.catch_warnings():   # skipped items are reported once, below
+            warnings.filterwarnings('ignore', message='.*skipped')
+            pairs = collect_pairs(test_root, mask_root, mask_hole_is, image_size or training_scale(cfg), mask_kind or cfg.val_mask_kind,
+                                  _parse_pair(hole_range, 'hole_range'), seed, max_images, skipped=skipped)
+        summary = run_test(model, pairs, out_dir, n_show=n_show, use_lpips=use_lpips, boundary_width=cfg.boundary_width,
+                           overwrite=overwrite, skipped=skipped)
     print(f'msse_test: {len(pairs)} image(s) from {test_root or "the built-in images"} -> {out_dir}')
+    if skipped:
+        print(f'msse_test: skipped {len(skipped)} unreadable item(s), listed in {out_dir / "skipped.csv"}; first: {skipped[0]["error"]}', file=sys.stderr)
     print(summary[['metric', 'mean', 'ci95', 'n']].to_string(index=False, float_format=lambda v: f'{v:.4f}'))

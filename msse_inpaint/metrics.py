@@ -13,6 +13,9 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
+from .core import check_image
+from .data import as_mask
+
 # %% auto #0
 __all__ = ['ALEXNET_WEIGHTS_FILE', 'METRICS', 'HIGHER_IS_BETTER', 'quantize', 'composite', 'psnr', 'psnr_hole', 'psnr_full',
            'ssim_map', 'ssim', 'ssim_hole', 'ssim_full', 'boundary_region', 'boundary_psnr', 'edge_map', 'edge_f1',
@@ -24,22 +27,25 @@ def quantize(x: torch.Tensor) -> torch.Tensor:
     "Round to the 8-bit grid a saved PNG holds: `round(clip(x,0,1)*255)/255`."
     return torch.round(x.detach().float().clamp(0, 1) * 255) / 255
 
-def _check_image(x, name: str) -> torch.Tensor:
+def _check_image(x, name: str, raw: bool = False) -> torch.Tensor:
+    "A reference image through `core.check_image` (dtype and range); `raw`: a prediction, which may stray outside [0, 1] (quantised later) but not be NaN."
+    if not raw: return check_image(x, name).cpu()
     if not isinstance(x, torch.Tensor) or x.ndim != 3 or x.shape[0] != 3:
         got = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
         raise ValueError(f'{name} must be a (3,H,W) tensor in [0,1], got {got}')
-    return x.detach().float().cpu()
+    x = x.detach().float().cpu()
+    if not bool(torch.isfinite(x).all()): raise ValueError(f'{name}: {int((~torch.isfinite(x)).sum())} value(s) are NaN or infinite')
+    return x
 
 def _check_mask(mask, shape, name: str = 'mask') -> torch.Tensor:
-    if not isinstance(mask, torch.Tensor) or mask.ndim != 3 or mask.shape[0] != 1 or tuple(mask.shape[1:]) != tuple(shape[1:]):
-        got = tuple(mask.shape) if isinstance(mask, torch.Tensor) else type(mask).__name__
-        raise ValueError(f'{name} must be a (1,H,W) tensor with H,W = {tuple(shape[1:])} (1 = hole), got {got}')
-    m = mask.detach().float().cpu()
-    if not torch.all((m == 0) | (m == 1)): raise ValueError(f'{name} must hold only 0 and 1 (1 = hole)')
+    "The mask through the one mask rule (`data.as_mask`: 1 = hole), at the image's size."
+    m = as_mask(mask, name)
+    if tuple(m.shape[1:]) != tuple(shape[1:]):
+        raise ValueError(f'{name} must be a (1,H,W) tensor with H,W = {tuple(shape[1:])} (1 = hole), got {tuple(m.shape)}')
     return m
 
 def _prepare(pred, target, quantise: bool):
-    pred, target = _check_image(pred, 'pred'), _check_image(target, 'target')
+    pred, target = _check_image(pred, 'pred', raw=True), _check_image(target, 'target')
     if pred.shape != target.shape: raise ValueError(f'pred {tuple(pred.shape)} and target {tuple(target.shape)} differ in shape')
     return (quantize(pred), quantize(target)) if quantise else (pred, target)
 
@@ -145,7 +151,7 @@ def _gray(x: torch.Tensor) -> np.ndarray:
 def edge_map(image: torch.Tensor, sigma: float = 2.0, quantise: bool = True) -> np.ndarray:
     "Canny edges `(H,W)` bool of a `(3,H,W)` image's luminance."
     from skimage.feature import canny
-    image = _check_image(image, 'image')
+    image = _check_image(image, 'image', raw=True)
     return canny(_gray(quantize(image) if quantise else image), sigma=sigma)
 
 def _distance_to(points: np.ndarray) -> np.ndarray:
@@ -171,7 +177,7 @@ def corner_points(image: torch.Tensor, threshold: float | None = None, quantise:
                   min_distance: int = 3, rel_threshold: float = 0.01) -> tuple[np.ndarray, float]:
     "Harris corner peaks `(N,2)` (row, col) and the absolute response threshold used (default `rel_threshold` x the image's max)."
     from skimage.feature import corner_harris, corner_peaks
-    image = _check_image(image, 'image')
+    image = _check_image(image, 'image', raw=True)
     response = corner_harris(_gray(quantize(image) if quantise else image), method='k', k=0.05, sigma=sigma)
     if threshold is None: threshold = rel_threshold * max(float(response.max()), 1e-12)
     peaks = corner_peaks(response, min_distance=min_distance, threshold_abs=threshold, threshold_rel=None, exclude_border=False)
@@ -253,7 +259,7 @@ def image_metrics(output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor
     "Every metric for one `(3,H,W)` output (composited with the target here) against its target and `(1,H,W)` mask."
     t = quantize(_check_image(target, 'target'))
     m = _check_mask(mask, t.shape)
-    o = quantize(composite(_check_image(output, 'output'), t, m))
+    o = quantize(composite(_check_image(output, 'output', raw=True), t, m))
     recall, precision = corner_scores(o, t, m, corner_radius, quantise=False)
     smap = ssim_map(o, t, quantise=False)
     return dict(hole_ratio=m.mean().item(), psnr_hole=psnr(o, t, m, False), psnr_full=psnr(o, t, None, False),

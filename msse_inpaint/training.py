@@ -28,7 +28,7 @@ from .losses import InpaintingLoss
 from . import metrics as _metrics
 
 # %% auto #0
-__all__ = ['METRIC_NAMES', 'CHECKPOINT_FORMAT', 'ARCHITECTURE_FIELDS', 'LR_FLOOR', 'LOSS_TERMS', 'flatten_terms',
+__all__ = ['METRIC_NAMES', 'CHECKPOINT_FORMAT', 'ARCHITECTURE_FIELDS', 'LR_FLOOR', 'LOSS_TERMS', 'RUN_OUTPUTS', 'flatten_terms',
            'ProgressiveLoss', 'InpaintingBatch', 'ProgressiveWeighting', 'BF16Autocast', 'NonFiniteLossError',
            'NonFiniteGuard', 'ClipGradients', 'PerImageMetric', 'validation_metrics', 'get_rng_state', 'set_rng_state',
            'rng_preserved', 'CheckpointWriteError', 'save_checkpoint', 'read_checkpoint', 'config_from_checkpoint',
@@ -460,14 +460,30 @@ def build_learner(cfg: Config, dls=None, folder: str | Path | None = None, cbs=N
     return learn
 
 # %% ../nbs/30_training.ipynb #08071312
+from .core import folder_lock, prepare_outputs, cli_error, USER_ERRORS
+
+RUN_OUTPUTS = ('log.csv', 'config.json', 'loss.png', 'valmetrics.png', 'val_epoch_*.png', 'maps_epoch_*.png', 'checkpoints', 'logs')
+
 def _has_run(folder: Path) -> bool:
     return (folder / 'log.csv').exists() or any((folder / 'checkpoints').glob('*.pth'))
+
+def _start_clean(folder: Path, overwrite: bool, init_weights) -> None:
+    "Under the folder's lock: refuse a folder holding a run (unless `overwrite`), then delete every file an earlier run wrote there."
+    if _has_run(folder) and not overwrite:
+        raise FileExistsError(f'{folder} already holds a run (log.csv or checkpoints): resume from one of its checkpoints, '
+                              'pass overwrite=True (--overwrite) to replace it (its files are deleted first), or choose another save_dir')
+    if init_weights is not None and overwrite and Path(init_weights).resolve().is_relative_to(folder.resolve()):
+        raise ValueError(f'init_weights {init_weights} lies in the run folder {folder} that overwrite would clear; '
+                         'copy it elsewhere first or choose another save_dir')
+    prepare_outputs(folder, RUN_OUTPUTS, overwrite=True)   # with no run here, only leftovers of a start that never finished an epoch
 
 def _check_resume(cfg: Config, ck: dict, resume) -> None:
     old = ck['config']
     if diff := [f'{k}: checkpoint {old.get(k)!r}, now {getattr(cfg, k)!r}' for k in ARCHITECTURE_FIELDS if old.get(k) != getattr(cfg, k)]:
         raise ValueError(f'Cannot resume from {resume}: the model differs ({"; ".join(diff)})')
-    if 'epoch' not in ck: raise ValueError(f'Cannot resume from {resume}: it holds weights only (no epoch/optimizer state)')
+    if not {'epoch', 'optimizer', 'rng'} <= set(ck):
+        raise ValueError(f'Cannot resume from {resume}: it holds weights only (an exported model: no optimiser or random state), so the run '
+                         f'could not continue exactly; to train on from these weights start a new run with init_weights (--init_weights {resume})')
     if ck['epoch'] >= cfg.epochs:
         raise ValueError(f'{resume} has already completed {ck["epoch"]} of {cfg.epochs} epochs; pass a larger epochs (--epochs) to go on')
     if old.get('epochs') != cfg.epochs:
@@ -483,10 +499,12 @@ def train(cfg: Config, resume: str | Path | None = None, stop_after_epoch: int |
     seed_everything(cfg.seed)
     dls = get_dataloaders_from_config(cfg)   # first: a missing or empty folder fails before anything is written
     init = read_checkpoint(cfg.init_weights) if ck is None and cfg.init_weights is not None else None   # so does a bad init_weights
-    if ck is None and _has_run(folder) and not overwrite:
-        raise FileExistsError(f'{folder} already holds a run (log.csv or checkpoints): resume from one of its checkpoints, '
-                              'pass overwrite=True (--overwrite), or choose another save_dir')
-    folder.mkdir(parents=True, exist_ok=True)
+    with folder_lock(folder, what='msse_train run'):   # one run per folder at a time: the check below cannot race
+        if ck is None: _start_clean(folder, overwrite, cfg.init_weights)
+        return _fit(cfg, folder, dls, ck, init, resume, stop_after_epoch, cbs, progress, n_samples, tensorboard)
+
+def _fit(cfg, folder, dls, ck, init, resume, stop_after_epoch, cbs, progress, n_samples, tensorboard) -> Learner:
+    "The run itself, called by `train` while it holds the run folder's lock."
     cfg.to_json(folder / 'config.json')
     learn = build_learner(cfg, dls, folder, cbs=cbs, n_samples=n_samples, tensorboard=tensorboard)
     start = 0
@@ -549,10 +567,6 @@ def config_from_args(config: str | None = None, resume: str | None = None, **ove
         base = load_config(config).to_dict(); preset = base.pop('preset')
         return make_config(preset, **{**base, **overrides})
     raise ValueError(f'--config must be a preset ({", ".join(PRESETS)}) or a config.json file, got {config!r}')
-
-def _cli_error(prog: str, e: BaseException, status: int = 2):
-    print(f'{prog}: error: {e}', file=sys.stderr)
-    raise SystemExit(status)
 
 @call_parse
 def msse_train(
@@ -635,10 +649,10 @@ def msse_train(
               f'data {cfg.train_root or "built-in images"} -> {cfg.save_dir}', flush=True)
         for note in fp.notes: print(f'msse_train: note: {note}', flush=True)
         learn = train(cfg, resume=_abspath(resume), stop_after_epoch=stop_after_epoch, progress=not quiet, overwrite=overwrite)
-    except NonFiniteLossError as e: _cli_error('msse_train', e, 1)
+    except NonFiniteLossError as e: cli_error('msse_train', e, 1)
     except KeyboardInterrupt:
-        _cli_error('msse_train', 'interrupted; continue with --resume <save_dir>/checkpoints/last.pth', 130)
-    except (ValueError, OSError) as e: _cli_error('msse_train', e)
+        cli_error('msse_train', 'interrupted; continue with --resume <save_dir>/checkpoints/last.pth', 130)
+    except USER_ERRORS as e: cli_error('msse_train', e)   # the shared user-error path of every console script (core.user_errors)
     finally: torch.set_num_threads(threads_before)   # called from Python, leave the caller's setting as it was
     ck = learn.checkpointer
     print(f'msse_train: done. Best hole PSNR {ck.best:.2f} dB at epoch {ck.best_epoch}; '

@@ -81,6 +81,35 @@ def test_resume_continues_the_run(trained, tmp_path):
     assert (run_dir / 'checkpoints/checkpoint_epoch_0002.pth').is_file()
 
 
+def test_one_run_per_folder_and_overwrite_starts_clean(trained, tmp_path):
+    "A second msse_train into a folder another process holds fails at once; --overwrite over a longer old run leaves none of its files."
+    run_dir = tmp_path / 'run'
+    shutil.copytree(trained, run_dir)
+    stale = ['checkpoints/checkpoint_epoch_0050.pth', 'val_epoch_0050.png', 'maps_epoch_0050.png', 'logs/events.out.tfevents.old']
+    for f in stale: (run_dir / f).write_bytes(b'from a longer, older run')
+    code = f'from msse_inpaint.core import folder_lock\nimport time\nwith folder_lock({str(run_dir)!r}):\n print("held", flush=True); time.sleep(120)'
+    holder = subprocess.Popen([sys.executable, '-c', code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == 'held'
+        r = run('msse_train', *TINY, '--save_dir', run_dir, '--overwrite')
+        assert r.returncode == 2 and f'in use by a msse_train run of process {holder.pid}' in r.stderr and 'Traceback' not in r.stderr, r.stderr
+        assert all((run_dir / f).exists() for f in stale)           # the refused run touched nothing
+    finally: holder.kill(); holder.wait()
+    r = run('msse_train', *TINY, '--save_dir', run_dir, '--overwrite')
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert not [f for f in stale if (run_dir / f).exists()]
+    assert sorted(p.name for p in (run_dir / 'checkpoints').iterdir()) == ['best_model.pth', 'checkpoint_epoch_0001.pth', 'last.pth']
+    assert len(list((run_dir / 'logs').iterdir())) == 1
+
+
+def test_resume_refuses_an_exported_model(trained, tmp_path):
+    from msse_inpaint.inference import export_checkpoint
+    from msse_inpaint.training import msse_train
+    shipped = export_checkpoint(trained / 'checkpoints/last.pth', tmp_path / 'shipped.pth')
+    code, err = cli_error(msse_train, resume=str(shipped), epochs=3, save_dir=str(tmp_path / 'r'), quiet=True)
+    assert code == 2 and 'holds weights only' in err and '--init_weights' in err, err
+
+
 def test_bad_arguments_through_the_console_scripts(tmp_path):
     """One bad call per script as a real process: one line on stderr, status 2, no traceback, nothing written (the other
     bad-argument cases below call the same functions in-process, which saves a torch/fastai start-up each)."""

@@ -57,3 +57,34 @@ def test_folder_of_masks_and_polarity(tmp_path):
 def test_bad_arguments_are_named(tmp_path):
     res = run('--baselines', 'sharpie', '--max_images', '1', '--out', str(tmp_path))
     assert res.returncode != 0 and 'sharpie' in res.stderr
+
+
+@pytest.mark.parametrize('args, expected', [
+    (['--baselines', 'sharpie'], "--baselines: unknown sharpie"),
+    (['--threads', '0'], '--threads must be a positive integer'),
+    (['--images', '/no/such/folder'], '--images /no/such/folder: no such folder or image file'),
+])
+def test_user_errors_are_one_line_with_status_2(tmp_path, args, expected):
+    res = run(*args, '--max_images', '1', '--out', str(tmp_path / 'out'))
+    assert res.returncode == 2 and f'msse_eval: error: ' in res.stderr and expected in res.stderr, res.stderr
+    assert 'Traceback' not in res.stderr
+    assert not (tmp_path / 'out').exists()
+
+
+def test_corrupt_image_skipped_others_kept_and_rerun_refused(tmp_path):
+    images = tmp_path / 'images'; images.mkdir()
+    rng = np.random.default_rng(0)
+    for k in range(3): Image.fromarray((rng.random((48, 48, 3)) * 255).astype(np.uint8)).save(images / f'im{k}.png')
+    out = tmp_path / 'eval'
+    first = run('--images', str(images), '--masks', 'generator:mixed', '--size', '48', '--baselines', 'telea', '--grid', '0', '--out', str(out))
+    assert first.returncode == 0, first.stderr
+    (images / 'im1.png').write_bytes(b'truncated')                                          # one image goes bad
+    again = run('--pairs', str(out / 'pairs.csv'), '--size', '48', '--baselines', 'telea', '--grid', '0', '--out', str(out))
+    assert again.returncode == 2 and 'already holds the outputs' in again.stderr and '--overwrite' in again.stderr, again.stderr
+    assert len(pd.read_csv(out / 'per_image.csv')) == 3                                      # refused: the earlier run is intact
+    pairs = tmp_path / 'pairs.csv'; pairs.write_bytes((out / 'pairs.csv').read_bytes())
+    res = run('--pairs', str(pairs), '--size', '48', '--baselines', 'telea', '--grid', '0', '--out', str(out), '--overwrite')
+    assert res.returncode == 0 and 'skipped 1 unreadable pair' in res.stderr and 'im1.png' in res.stderr, res.stderr
+    assert list(pd.read_csv(out / 'per_image.csv').pair) == [0, 2]                           # the pairs that could be scored are kept
+    assert list(pd.read_csv(out / 'skipped.csv').pair) == [1]
+    assert json.loads((out / 'run.json').read_text())['n_skipped'] == 1

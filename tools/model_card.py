@@ -16,7 +16,9 @@ from types import SimpleNamespace
 import pandas as pd
 import torch
 
+from msse_inpaint.core import user_errors
 from msse_inpaint.inference import training_scale
+from msse_inpaint.training import read_checkpoint
 from msse_inpaint.metrics import mean_ci
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,7 +82,7 @@ def main():
     run, ck_path = ROOT / a.run, ROOT / a.checkpoint
     stages = training_stages(run)
     cfg, log = stages[-1]
-    ck = torch.load(ck_path, map_location='cpu', weights_only=False)
+    ck = read_checkpoint(ck_path)   # weights_only=True: a checkpoint is data, never code; a clear error when it is not one
     n_params = sum(v.numel() for v in ck['model'].values() if v.is_floating_point())
     if not (log.epoch == ck['epoch']).any():
         raise SystemExit(f'model_card: {ck_path} is from epoch {ck["epoch"]}, which {run / "log.csv"} does not have '
@@ -253,4 +255,5 @@ def write_tex(path: Path, per_bin: pd.DataFrame, tex_margins, stages, run_info) 
 
 
 if __name__ == '__main__':
-    main()
+    with user_errors('model_card'):
+        main()

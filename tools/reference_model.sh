@@ -44,10 +44,10 @@ case "${1:-}" in
   eval)
     # The same 1194 (image, mask) pairs as results/baselines: the baselines are joined from there, not re-scored.
     $BIN/msse_eval --pairs results/baselines/pairs.csv --checkpoint "$SHIPPED" --baselines none --include results/baselines \
-      --size 256 --threads 2 --out results/reference
+      --size 256 --threads 2 --out results/reference --overwrite
     # The earlier implementation's own mask distribution (its rectangles and disk-like strokes, fixed seed), faces.
     $BIN/msse_eval --images shared:celebahq/val --masks generator:legacy_mixed --per_bin 3 --seed 0 --checkpoint "$SHIPPED" \
-      --size 256 --threads 2 --out results/reference_legacy_masks ;;
+      --size 256 --threads 2 --out results/reference_legacy_masks --overwrite ;;
   card)
     $BIN/python tools/model_card.py --run "$RUN" --checkpoint "$SHIPPED" --out msse_inpaint/weights/MODEL_CARD.md ;;
   *) echo "usage: $0 train|finetune|refine|ship|eval|card" >&2; exit 2 ;;

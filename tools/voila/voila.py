@@ -36,4 +36,9 @@ def prelaunch_hook(req, notebook, cwd):
 
 
 c.VoilaConfiguration.prelaunch_hook = prelaunch_hook  # noqa: F821 (`c` is the traitlets config object)
-c.VoilaConfiguration.show_tracebacks = True  # noqa: F821 (a local app: show what went wrong on the page)
+# Whoever reaches the page must not see the server's insides: errors in the app show their message only (the explorer
+# says what went wrong on its status line); tracebacks stay in the server's log.
+c.VoilaConfiguration.show_tracebacks = False  # noqa: F821
+# Listen on the loopback interface only, whatever the machine's network; `make explorer EXPLORER_IP=...` opens it deliberately,
+# and then with a token (--Voila.auto_token=True).
+c.Voila.ip = '127.0.0.1'  # noqa: F821

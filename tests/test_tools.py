@@ -1,0 +1,47 @@
+"""The repository's tools treat the files they are given as data: tools/model_card.py reads its --checkpoint with
+weights_only=True, so a crafted checkpoint whose unpickling would run code is refused with one line (exit status 2) and the
+code does not run."""
+import io, os, subprocess, sys
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Payload:
+    "Unpickling this creates a file: the stand-in for code a crafted .pth would run."
+    def __init__(self, marker): self.marker = str(marker)
+    def __reduce__(self): return (io.open, (self.marker, 'w'))
+
+
+def test_payload_runs_code_without_weights_only(tmp_path):
+    "The control: loaded the unsafe way, the crafted file does run its code (so the test below can fail)."
+    torch.save({'model': Payload(tmp_path / 'ran')}, tmp_path / 'evil.pth')
+    torch.load(tmp_path / 'evil.pth', weights_only=False)
+    assert (tmp_path / 'ran').exists()
+
+
+def test_model_card_refuses_a_crafted_checkpoint(tmp_path):
+    run = tmp_path / 'run'; run.mkdir()
+    (run / 'config.json').write_text('{}'); (run / 'log.csv').write_text('epoch\n1\n')
+    marker = tmp_path / 'code_ran'
+    torch.save({'config': {}, 'model': Payload(marker), 'epoch': 1}, tmp_path / 'evil.pth')
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1'}
+    r = subprocess.run([sys.executable, str(ROOT / 'tools' / 'model_card.py'), '--run', str(run), '--checkpoint', str(tmp_path / 'evil.pth'),
+                        '--out', str(tmp_path / 'card.md'), '--tex', str(tmp_path / 'card.tex')],
+                       capture_output=True, text=True, env=env, timeout=240)
+    assert r.returncode == 2 and 'model_card: error:' in r.stderr and 'evil.pth could not be read as a checkpoint' in r.stderr, r.stderr[-2000:]
+    assert 'Traceback' not in r.stderr
+    assert not marker.exists()
+
+
+def test_voila_config_hides_tracebacks_and_listens_locally():
+    "The explorer page (make explorer) shows no server tracebacks and listens on the loopback interface unless opened deliberately."
+    from traitlets.config import Config
+    c = Config()
+    exec(compile((ROOT / 'tools' / 'voila' / 'voila.py').read_text(), 'voila.py', 'exec'), {'c': c})
+    assert c.VoilaConfiguration.show_tracebacks is False
+    assert c.Voila.ip == '127.0.0.1'
+    makefile = (ROOT / 'Makefile').read_text()
+    assert 'MSSE_EXPLORER_DATA=' in makefile and 'MSSE_EXPLORER_OUT=' in makefile and '--Voila.auto_token=True' in makefile
