@@ -4,7 +4,7 @@
 
 # %% ../nbs/32_bench.ipynb #ff3e9ceb
 from __future__ import annotations
-import gc, math, os, statistics, sys, threading, time
+import dataclasses, gc, math, os, statistics, sys, threading, time
 from pathlib import Path
 
 import numpy as np
@@ -288,6 +288,7 @@ def msse_bench(
     csv: str = None,            # also write the table to this CSV file
     compare: store_true = False,  # plain float32 eager against the fast path (presets: default; batch: 8), with profiles
     out: str = None,            # with --compare: also write the report, the table and the profiles into this folder
+    train_root: str = None,     # with --compare: time the data module on this folder of training images (default: built-in)
 ):
     "Parameters, GMACs, latency, training throughput and peak memory per preset and size (CPU, and GPU with bf16)."
     from msse_inpaint.inference import default_checkpoint
@@ -305,7 +306,9 @@ def msse_bench(
         if compare:
             for d in devs:
                 for n in (names if presets else ['default']):
-                    result = fast_path_comparison(preset_config(n), size_list, d, batch_size or 8, iters, warmup)
+                    cfg = preset_config(n)
+                    if train_root: cfg = dataclasses.replace(cfg, train_root=str(Path(train_root).expanduser().resolve()))
+                    result = fast_path_comparison(cfg, size_list, d, batch_size or 8, iters, warmup)
                     report = f'preset {n}, {d}:\n' + comparison_report(result)
                     print(report, flush=True)
                     if out: _write_comparison(result, report, Path(out).expanduser().resolve() / f'{n}_{d}')
