@@ -40,6 +40,7 @@ def key_bias_attention(q: torch.Tensor,             # (N, h, Lq, d) queries
                        v: torch.Tensor,             # (N, h, Lk, d) values
                        bias: torch.Tensor | None,   # (N, h, 1, Lk) additive bias of each key, or None
                        fused: bool = True,          # fold the bias into one extra channel (False: a float attn_mask)
+                       multiple: int | None = None, # pad the head size to a multiple of this (None: 8 on CUDA, whose fused kernels want it; 1 elsewhere)
                       ) -> torch.Tensor:            # (N, h, Lq, d)
     "`softmax(q k^T / sqrt(d) + bias) v` through SDPA; with `fused`, the per-key bias rides in one extra query/key channel."
     if bias is None: return F.scaled_dot_product_attention(q, k, v)
@@ -49,9 +50,11 @@ def key_bias_attention(q: torch.Tensor,             # (N, h, Lq, d) queries
     # A bias that depends only on the key is a dot product with a constant query channel instead:
     # [q, 1] . [k, b / scale] * scale = q.k * scale + b, so the fused kernel computes exactly the same softmax.
     d, scale = q.shape[-1], 1.0 / math.sqrt(q.shape[-1])
-    qq = torch.cat([q, q.new_ones(*q.shape[:-1], 1)], -1)
-    kk = torch.cat([k, (bias.to(k.dtype) / scale).transpose(-1, -2).expand(*k.shape[:-1], 1)], -1)
-    vv = torch.cat([v, v.new_zeros(*v.shape[:-1], 1)], -1)   # SDPA's fused kernel wants one head size for q, k and v
+    multiple = (8 if q.is_cuda else 1) if multiple is None else multiple
+    pad = -(d + 1) % multiple                                 # zero channels change no dot product
+    qq = torch.cat([q, q.new_ones(*q.shape[:-1], 1), q.new_zeros(*q.shape[:-1], pad)], -1)
+    kk = torch.cat([k, (bias.to(k.dtype) / scale).transpose(-1, -2).expand(*k.shape[:-1], 1), k.new_zeros(*k.shape[:-1], pad)], -1)
+    vv = torch.cat([v, v.new_zeros(*v.shape[:-1], 1 + pad)], -1)   # SDPA's fused kernels want one head size for q, k and v
     return F.scaled_dot_product_attention(qq, kk, vv, scale=scale)[..., :d]
 
 class StructureBiasedAttention(nn.Module):
