@@ -183,7 +183,7 @@ def rng_preserved(dls=None):
 
 # %% ../nbs/30_training.ipynb #b00a2254
 CHECKPOINT_FORMAT = 'msse_inpaint.checkpoint/1'
-ARCHITECTURE_FIELDS = ('base_channels', 'use_structure_encoder', 'attention_heads')
+ARCHITECTURE_FIELDS = ('base_channels', 'use_structure_encoder', 'attention_heads', 'attention_mask_bias')  # Config attributes that shape the network
 LR_FLOOR = 0.01  # the cosine schedule anneals from lr to lr * LR_FLOOR over all epochs
 
 class CheckpointWriteError(OSError):
@@ -479,7 +479,8 @@ def _start_clean(folder: Path, overwrite: bool, init_weights) -> None:
 
 def _check_resume(cfg: Config, ck: dict, resume) -> None:
     old = ck['config']
-    if diff := [f'{k}: checkpoint {old.get(k)!r}, now {getattr(cfg, k)!r}' for k in ARCHITECTURE_FIELDS if old.get(k) != getattr(cfg, k)]:
+    was = config_from_checkpoint(ck)   # through the same upgrade of earlier fields as loading, so a missing mask_bias reads as before
+    if diff := [f'{k}: checkpoint {getattr(was, k)!r}, now {getattr(cfg, k)!r}' for k in ARCHITECTURE_FIELDS if getattr(was, k) != getattr(cfg, k)]:
         raise ValueError(f'Cannot resume from {resume}: the model differs ({"; ".join(diff)})')
     if not {'epoch', 'optimizer', 'rng'} <= set(ck):
         raise ValueError(f'Cannot resume from {resume}: it holds weights only (an exported model: no optimiser or random state), so the run '
@@ -512,7 +513,7 @@ def _fit(cfg, folder, dls, ck, init, resume, stop_after_epoch, cbs, progress, n_
         try: learn.model.load_state_dict(init['model'])
         except RuntimeError as e:
             raise ValueError(f'init_weights {cfg.init_weights} does not fit this model ({str(e).splitlines()[0]}); expected a '
-                             'checkpoint of the same architecture (base_channels, attention_heads, use_structure_encoder)') from None
+                             'checkpoint of the same architecture (base_channels, attention_heads, use_structure_encoder, mask_bias)') from None
     if ck is not None:
         learn.model.load_state_dict(ck['model'])
         learn.create_opt()
