@@ -17,11 +17,12 @@ from fastcore.script import call_parse, Param
 from .core import repo_root, atomic_write_text, atomic_write, check_positive_int, figures_dir, UserError, USER_ERRORS, cli_error
 
 # %% auto #0
-__all__ = ['RESULT_FILE', 'ERROR_FILE', 'NOTEBOOK_FILE', 'GENERATED_OUTPUTS', 'RESERVED_PARAMETERS', 'VARIANT_LABELS',
-           'git_commit', 'environment_info', 'write_run_result', 'read_run_result', 'Grid', 'load_grid',
-           'template_parameters', 'check_template_parameters', 'resolve_data', 'is_finished', 'run_one', 'run_sweep',
-           'SweepLockedError', 'sweep_lock', 'write_sweep_info', 'aggregate', 'mean_ci', 'summarize', 'main_effects',
-           'html_report', 'run_figures', 'parse_overrides', 'msse_ablate']
+__all__ = ['RESULT_FILE', 'ERROR_FILE', 'NOTEBOOK_FILE', 'GENERATED_OUTPUTS', 'RESERVED_PARAMETERS', 'RESERVED_COLUMNS',
+           'PAIR_KEYS', 'git_commit', 'environment_info', 'write_run_result', 'read_run_result', 'level_name', 'Design',
+           'Grid', 'load_grid', 'template_parameters', 'check_template_parameters', 'resolve_data', 'is_finished',
+           'run_one', 'run_sweep', 'SweepLockedError', 'sweep_lock', 'write_sweep_info', 'aggregate', 'mean_ci',
+           'summarize', 'paired_bootstrap', 'paired_scores', 'paired_effects', 'html_report', 'run_figures',
+           'parse_overrides', 'msse_ablate']
 
 # %% ../nbs/50_ablation.ipynb #d2f41f28
 RESULT_FILE = 'metrics.json'
@@ -83,10 +84,145 @@ def read_run_result(run_dir: str | Path) -> dict | None:
     try: return json.loads(path.read_text())
     except (json.JSONDecodeError, OSError): return None
 
-# %% ../nbs/50_ablation.ipynb #2fa54d76
+# %% ../nbs/50_ablation.ipynb #d0e5a002
 RESERVED_PARAMETERS = ('variant', 'seed', 'out_dir')
-VARIANT_LABELS = {'baseline': 'baseline', 'msse': '+MSSE', 'corner': '+corner', 'full': 'full'}
+RESERVED_COLUMNS = ('sweep', 'variant', 'seed', 'status', 'error', 'run_dir', 'pair', 'metric')  # names a factor may not take
+_NAME = r'[A-Za-z][A-Za-z0-9_.-]*'
 
+def level_name(level) -> str:
+    "A level as the design names it: YAML's booleans (`off`/`on`, `false`/`true`) read as 'off'/'on', anything else as written."
+    if isinstance(level, bool): return 'on' if level else 'off'
+    if level is None: return 'none'
+    return str(level)
+
+@dataclass
+class Design:
+    "A declared design: each factor's levels in order (the first is the reference) with the parameters each sets, and the cell of each variant."
+    factors: dict   # factor -> {level: {template parameter: value}}
+    cells: dict     # variant -> {factor: level}, one level of every factor
+
+    @classmethod
+    def from_spec(cls, factors, variants=None, where: str = 'the grid') -> 'Design':
+        "Check a declaration (`factors:` and `variants:` of a grid) and build the design; every problem is a `ValueError` naming `where` and the key."
+        def bad(msg): return ValueError(f'{where}: {msg}')
+        if not isinstance(factors, dict) or not factors:
+            raise bad('factors: expected a mapping factor -> {level: {parameter: value}}, e.g. structure: {off: {...}, on: {...}}')
+        facs, owner = {}, {}
+        for f, levels in factors.items():
+            if not isinstance(f, str) or not re.fullmatch(_NAME, f) or f in RESERVED_COLUMNS + RESERVED_PARAMETERS:
+                raise bad(f'factor name {f!r}: expected letters, digits, _ . or - (starting with a letter), not one of {", ".join(RESERVED_COLUMNS)}')
+            if not isinstance(levels, dict) or len(levels) < 2:
+                raise bad(f'factors.{f}: expected a mapping of at least two levels to the parameters each sets, got {levels!r}')
+            facs[f] = {}
+            for lvl, params in levels.items():
+                name = level_name(lvl)
+                if name in facs[f]: raise bad(f'factors.{f}: level {name!r} is declared twice')
+                params = {} if params is None else params
+                if not isinstance(params, dict): raise bad(f'factors.{f}.{name}: expected a mapping of template parameters, got {params!r}')
+                if clash := sorted(set(params) & set(RESERVED_PARAMETERS)): raise bad(f'factors.{f}.{name} sets {", ".join(clash)}, which the runner sets itself')
+                for k in params:
+                    if owner.setdefault(k, f) != f: raise bad(f'parameter {k!r} is set by two factors ({owner[k]} and {f}); each parameter belongs to one factor')
+                facs[f][name] = dict(params)
+            seen = {}
+            for name, params in facs[f].items():
+                key = json.dumps(params, sort_keys=True, default=str)
+                if key in seen: raise bad(f'factors.{f}: levels {seen[key]!r} and {name!r} set the same parameters ({params}), so they are one level')
+                seen[key] = name
+        if variants is None:   # the full factorial, each cell named by its levels
+            import itertools
+            variants = {'_'.join(f'{f}-{l}' for f, l in zip(facs, combo)): dict(zip(facs, combo))
+                        for combo in itertools.product(*[list(l) for l in facs.values()])}
+        if not isinstance(variants, dict) or not variants: raise bad('variants: expected a mapping variant -> {factor: level}')
+        cells, where_cell = {}, {}
+        for v, levels in variants.items():
+            if not isinstance(v, str) or not re.fullmatch(_NAME, v): raise bad(f'variant name {v!r}: expected letters, digits, _ . or -, starting with a letter')
+            if not isinstance(levels, dict): raise bad(f'variants.{v}: expected a mapping factor -> level (a cell of the design), got {levels!r}')
+            if unknown := [k for k in levels if k not in facs]:
+                raise bad(f'variants.{v} sets {", ".join(map(str, unknown))}, which is not a factor of the design (factors: {", ".join(facs)}); '
+                          'a variant is a cell of the design and names only a level of every factor: to vary something else, declare it as a factor')
+            if missing := [f for f in facs if f not in levels]:
+                raise bad(f'variants.{v} gives no level of factor(s) {", ".join(missing)}; every variant names one level of every factor')
+            cell = {}
+            for f in facs:
+                lvl = level_name(levels[f])
+                if lvl not in facs[f]: raise bad(f'variants.{v}: {f}={lvl!r} is not a declared level of {f} (levels: {", ".join(facs[f])})')
+                cell[f] = lvl
+            key = tuple(cell.values())
+            if key in where_cell:
+                raise bad(f'variants {where_cell[key]} and {v} are the same cell of the design ({", ".join(f"{f}={l}" for f, l in cell.items())}); '
+                          'two variants must differ in the level of at least one factor')
+            where_cell[key] = v
+            cells[v] = cell
+        return cls(facs, cells)
+
+    @classmethod
+    def infer(cls, variant_parameters: dict) -> 'Design':
+        "The design implied by per-variant parameters (sweeps recorded before designs were declared): one factor per parameter that varies."
+        names = list(dict.fromkeys(k for p in variant_parameters.values() for k in p))
+        varying = [k for k in names if len({json.dumps(p.get(k), default=str) for p in variant_parameters.values()}) > 1]
+        if not varying: raise ValueError(f'the variants {", ".join(variant_parameters)} do not differ in any parameter: there is no design to infer')
+        factors = {k: {level_name(p.get(k)): {k: p.get(k)} for p in variant_parameters.values()} for k in varying}
+        return cls.from_spec(factors, {v: {k: level_name(p.get(k)) for k in varying} for v, p in variant_parameters.items()},
+                             where='the recorded variants')
+
+    @classmethod
+    def from_dict(cls, d: dict) -> 'Design': return cls.from_spec(d['factors'], d['cells'], where='the recorded design')
+    def to_dict(self) -> dict: return {'factors': self.factors, 'cells': self.cells}
+
+    @property
+    def variants(self) -> list[str]: return list(self.cells)
+    def levels(self, factor: str) -> list[str]: return list(self.factors[factor])
+    def reference_level(self, factor: str) -> str: return self.levels(factor)[0]
+    def parameters(self, variant: str) -> dict:
+        "The template parameters the levels of `variant` set."
+        return {k: v for f, lvl in self.cells[variant].items() for k, v in self.factors[f][lvl].items()}
+    def parameter_names(self) -> set: return {k for levels in self.factors.values() for p in levels.values() for k in p}
+    def variant_at(self, cell: dict) -> str | None:
+        "The variant in the cell `cell` (factor -> level), or None when the design has no variant there."
+        return next((v for v, c in self.cells.items() if c == cell), None)
+    @property
+    def reference(self) -> str | None:
+        "The variant at the first level of every factor (None when the design has none)."
+        return self.variant_at({f: self.reference_level(f) for f in self.factors})
+    def describe(self, variant: str) -> str: return ', '.join(f'{f} {lvl}' for f, lvl in self.cells[variant].items())
+
+    def contrasts(self) -> list[dict]:
+        """Every effect the design estimates, as weights over variants: for each factor and non-reference level its main effect (the mean,
+        over the settings of the other factors where both cells exist, of the difference the level makes), each two-factor interaction
+        (difference of differences), and each variant against the reference variant."""
+        import itertools
+        out, fs = [], list(self.factors)
+        def add(name, kind, factors, groups, levels):
+            if not groups: return
+            w = {}
+            for group in groups:
+                for v, sign in group: w[v] = w.get(v, 0.0) + sign / len(groups)
+            out.append(dict(effect=name, kind=kind, factors=factors, levels=levels, weights={v: x for v, x in w.items() if x != 0},
+                            n_cells=len(groups)))
+        for f in fs:
+            ref = self.reference_level(f)
+            for lvl in self.levels(f)[1:]:
+                groups = [[(v, 1), (u, -1)] for v, c in self.cells.items() if c[f] == lvl and (u := self.variant_at({**c, f: ref}))]
+                add(f'{f}: {lvl} - {ref}', 'main', (f,), groups, ((lvl, ref),))
+        for f, g in itertools.combinations(fs, 2):
+            rf, rg = self.reference_level(f), self.reference_level(g)
+            for a in self.levels(f)[1:]:
+                for b in self.levels(g)[1:]:
+                    groups = []
+                    for v, c in self.cells.items():
+                        if c[f] != a or c[g] != b: continue
+                        us = [self.variant_at({**c, g: rg}), self.variant_at({**c, f: rf}), self.variant_at({**c, f: rf, g: rg})]
+                        if all(us): groups.append([(v, 1), (us[0], -1), (us[1], -1), (us[2], 1)])
+                    two = len(self.factors[f]) == 2 and len(self.factors[g]) == 2
+                    add(f'{f} x {g}' if two else f'{f} x {g}: ({a} - {rf}) x ({b} - {rg})', 'interaction', (f, g), groups, ((a, rf), (b, rg)))
+        if (ref := self.reference) is not None:
+            for v in self.cells:
+                if v != ref:
+                    changed = tuple(f for f in fs if self.cells[v][f] != self.cells[ref][f])
+                    add(f'{v} - {ref}', 'variant', changed, [[(v, 1), (ref, -1)]], tuple((self.cells[v][f], self.cells[ref][f]) for f in changed))
+        return out
+
+# %% ../nbs/50_ablation.ipynb #2fa54d76
 def _resolve(path: str | Path | None, root: Path) -> Path | None:
     if path is None: return None
     path = Path(path).expanduser()
@@ -94,22 +230,27 @@ def _resolve(path: str | Path | None, root: Path) -> Path | None:
 
 @dataclass
 class Grid:
-    "An ablation grid: template, output folder, seeds, shared parameters and per-variant parameters."
+    "An ablation grid: template, output folder, seeds, shared parameters and the design whose cells are its variants."
     name: str
     template: Path
     output_dir: Path
     seeds: list
-    variants: dict                 # variant name -> its own template parameters (order kept)
+    design: Design                 # factors, levels and the cell of each variant (order kept)
     base: dict = field(default_factory=dict)
     overrides: dict = field(default_factory=dict)
     results_csv: Path | None = None  # an extra copy of the results CSV (e.g. committed under experiments/results/)
     description: str = ''
     source: str | None = None      # the YAML file it came from
 
+    @property
+    def variants(self) -> dict:
+        "variant -> the template parameters its levels set (grid order)."
+        return {v: self.design.parameters(v) for v in self.design.cells}
+
     def parameters(self, variant: str, seed: int) -> dict:
         "The parameters the template runs with for one cell."
-        if variant not in self.variants: raise KeyError(f'Unknown variant {variant!r}; the grid has {", ".join(self.variants)}')
-        return {**self.base, **self.overrides, **self.variants[variant], 'variant': variant, 'seed': int(seed),
+        if variant not in self.design.cells: raise KeyError(f'Unknown variant {variant!r}; the grid has {", ".join(self.design.cells)}')
+        return {**self.base, **self.overrides, **self.design.parameters(variant), 'variant': variant, 'seed': int(seed),
                 'out_dir': str(self.run_dir(variant, seed))}
 
     def run_dir(self, variant: str, seed: int) -> Path: return self.output_dir / variant / f'seed_{int(seed)}'
@@ -120,13 +261,6 @@ class Grid:
             if v not in self.variants: raise ValueError(f'Unknown variant {v!r}: the grid {self.name!r} has {", ".join(self.variants)}')
         return [(v, s) for v in self.variants if not variants or v in variants for s in (seeds or self.seeds)]
 
-    def factors(self, variant: str) -> dict:
-        "Whether a variant has MSSE and the corner loss, read from its parameters (None when the grid does not set them)."
-        p = {**self.base, **self.overrides, **self.variants[variant]}
-        msse = p.get('use_structure_encoder')
-        corner = p.get('lambda_corner')
-        return {'msse': None if msse is None else bool(msse), 'corner': None if corner is None else float(corner) > 0}
-
 # %% ../nbs/50_ablation.ipynb #330b7bb0
 def load_grid(path: str | Path, overrides: dict | None = None, output_dir: str | Path | None = None) -> Grid:
     "Read and check a YAML grid; clear errors name the file and the offending key."
@@ -135,36 +269,37 @@ def load_grid(path: str | Path, overrides: dict | None = None, output_dir: str |
     if not path.exists(): raise FileNotFoundError(f'Ablation grid not found: {path}')
     try: spec = yaml.safe_load(path.read_text())
     except yaml.YAMLError as e: raise ValueError(f'{path} is not valid YAML: {e}') from e
-    if not isinstance(spec, dict): raise ValueError(f'{path}: expected a mapping with name, template, seeds, variants')
+    if not isinstance(spec, dict): raise ValueError(f'{path}: expected a mapping with name, template, seeds, factors, variants')
     def bad(msg): return ValueError(f'{path}: {msg}')
-    known = {'name', 'template', 'output_dir', 'seeds', 'variants', 'base', 'results_csv', 'description'}
+    known = {'name', 'template', 'output_dir', 'seeds', 'factors', 'variants', 'base', 'results_csv', 'description'}
     if unknown := sorted(set(spec) - known): raise bad(f'unknown key(s) {", ".join(unknown)}; expected some of {", ".join(sorted(known))}')
-    for key in ('name', 'template', 'seeds', 'variants'):
+    for key in ('name', 'template', 'seeds'):
         if key not in spec: raise bad(f'missing key {key!r}')
+    if 'factors' not in spec:
+        raise bad("missing key 'factors': a grid declares its design, each factor's levels and the parameters each sets "
+                  "(e.g. factors: {structure: {off: {use_structure_encoder: false}, on: {use_structure_encoder: true}}}), and each "
+                  'variant as one level of every factor (see experiments/ablation_debug.yaml)')
     name = str(spec['name'])
     if not re.fullmatch(r'[A-Za-z][A-Za-z0-9_-]*', name): raise bad(f'name={name!r}: expected letters, digits, _ or -, starting with a letter')
     seeds = spec['seeds']
     if not isinstance(seeds, list) or not seeds or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in seeds):
         raise bad(f'seeds={seeds!r}: expected a non-empty list of non-negative integers')
     if len(set(seeds)) != len(seeds): raise bad(f'seeds={seeds!r}: seeds must be distinct')
-    variants = spec['variants']
-    if not isinstance(variants, dict) or not variants: raise bad('variants: expected a mapping of variant name -> parameters')
-    for v, params in variants.items():
-        if not re.fullmatch(r'[A-Za-z][A-Za-z0-9_-]*', str(v)): raise bad(f'variant name {v!r}: expected letters, digits, _ or -')
-        if params is None: variants[v] = params = {}
-        if not isinstance(params, dict): raise bad(f'variants.{v}: expected a mapping of parameters, got {params!r}')
+    design = Design.from_spec(spec['factors'], spec.get('variants'), where=str(path))
     base = spec.get('base') or {}
     if not isinstance(base, dict): raise bad(f'base: expected a mapping of parameters, got {base!r}')
     overrides = dict(overrides or {})
-    for where, params in [('base', base), ('overrides', overrides), *[(f'variants.{v}', p) for v, p in variants.items()]]:
+    for where, params in [('base', base), ('overrides', overrides)]:
         if clash := sorted(set(params) & set(RESERVED_PARAMETERS)):
             raise bad(f'{where} sets {", ".join(clash)}, which the runner sets itself')
+    if clash := sorted(set(base) & design.parameter_names()):
+        raise bad(f'base sets {", ".join(clash)}, which the levels of a factor set; a parameter is shared (base) or a factor, not both')
     template = _resolve(spec['template'], root)
     if not template.exists(): raise bad(f'template {spec["template"]!r} not found (looked for {template})')
     out = _resolve(output_dir, Path.cwd()) if output_dir else _resolve(spec.get('output_dir', f'runs/ablation/{name}'), root)
     # the committed copy of the results (results_csv) belongs to the grid's own output folder, not to a re-directed trial run
     results_csv = None if output_dir else _resolve(spec.get('results_csv'), root)
-    return Grid(name=name, template=template, output_dir=out, seeds=list(seeds), variants=dict(variants), base=dict(base),
+    return Grid(name=name, template=template, output_dir=out, seeds=list(seeds), design=design, base=dict(base),
                 overrides=overrides, results_csv=results_csv,
                 description=str(spec.get('description', '')), source=str(path))
 
@@ -187,7 +322,7 @@ def template_parameters(template: str | Path) -> dict:
 def check_template_parameters(grid: Grid) -> dict:
     "The template's papermill parameters; raise when the grid sets a parameter the template does not declare."
     declared = template_parameters(grid.template)
-    used = set(grid.base) | set(grid.overrides) | {k for p in grid.variants.values() for k in p} | set(RESERVED_PARAMETERS)
+    used = set(grid.base) | set(grid.overrides) | grid.design.parameter_names() | set(RESERVED_PARAMETERS)
     if unknown := sorted(used - set(declared)):
         raise ValueError(f'{grid.source}: parameter(s) {", ".join(unknown)} are not declared in the parameters cell of '
                          f'{grid.template}; it declares {", ".join(sorted(declared))}')
@@ -331,7 +466,7 @@ def write_sweep_info(grid: Grid) -> Path:
     "`sweep.json` in the sweep folder: the grid as run (for the figures notebook and for the record)."
     info = {'name': grid.name, 'description': grid.description, 'source': grid.source, 'template': str(grid.template),
             'seeds': grid.seeds, 'base': grid.base, 'overrides': grid.overrides, 'variants': grid.variants,
-            'factors': {v: grid.factors(v) for v in grid.variants}, **git_commit()}
+            'design': grid.design.to_dict(), **git_commit()}
     return atomic_write_text(grid.output_dir / 'sweep.json', json.dumps(_jsonable(info), indent=2))
 
 # %% ../nbs/50_ablation.ipynb #7110c4f4
@@ -340,7 +475,7 @@ def aggregate(grid: Grid, write: bool = True) -> pd.DataFrame:
     rows = []
     for variant, seed in grid.cells():
         run_dir = grid.run_dir(variant, seed)
-        row = {'sweep': grid.name, 'variant': variant, 'seed': seed, **grid.factors(variant)}
+        row = {'sweep': grid.name, 'variant': variant, 'seed': seed, **grid.design.cells[variant]}
         result = read_run_result(run_dir)
         if result and result.get('status') == 'ok' and is_finished(run_dir, grid.parameters(variant, seed)):
             row['status'] = 'ok'
@@ -383,33 +518,66 @@ def summarize(results: pd.DataFrame, metrics: list[str], confidence: float = 0.9
             rows.append({'variant': variant, 'metric': metric, 'n': int(np.isfinite(vals).sum()), 'mean': m, 'ci_low': lo, 'ci_high': hi})
     return pd.DataFrame(rows)
 
-def main_effects(results: pd.DataFrame, metric: str, confidence: float = 0.95) -> pd.DataFrame:
-    """Effects in the 2x2 design, per seed then averaged with a t-interval over seeds:
-    `msse` = mean of (+MSSE - baseline) and (full - +corner); `corner` likewise; `interaction` = (full - +corner) - (+MSSE - baseline);
-    and each variant minus the baseline."""
-    ok = results[(results.status == 'ok') & results.msse.notna() & results.corner.notna()]
-    cell = {(bool(r.msse), bool(r.corner), int(r.seed)): r[metric] for _, r in ok.iterrows() if metric in r}
-    seeds = sorted({s for (_, _, s) in cell})
-    def per_seed(f):
-        out = []
-        for s in seeds:
-            try: out.append(f(lambda m, c: cell[(m, c, s)]))
-            except KeyError: pass
-        return out
-    contrasts = {
-        'msse': lambda g: ((g(True, False) - g(False, False)) + (g(True, True) - g(False, True))) / 2,
-        'corner': lambda g: ((g(False, True) - g(False, False)) + (g(True, True) - g(True, False))) / 2,
-        'interaction': lambda g: (g(True, True) - g(False, True)) - (g(True, False) - g(False, False)),
-        '+MSSE - baseline': lambda g: g(True, False) - g(False, False),
-        '+corner - baseline': lambda g: g(False, True) - g(False, False),
-        'full - baseline': lambda g: g(True, True) - g(False, False),
-    }
+# %% ../nbs/50_ablation.ipynb #d0e5a006
+def paired_bootstrap(diffs, n_boot: int = 2000, confidence: float = 0.95, power: float = 0.8, alpha: float = 0.05,
+                     seed: int = 0) -> dict:
+    """Mean of a `(seeds, pairs)` array of per-pair differences (NaN: missing), with a percentile interval from a bootstrap that
+    resamples seeds and pairs together, its standard error, and `mde`: the smallest true effect this design detects with
+    probability `power` in a two-sided test at level `alpha`, `(z(1 - alpha/2) + z(power)) * se`."""
+    from scipy import stats
+    d = np.atleast_2d(np.asarray(diffs, dtype=float))
+    if d.ndim != 2: raise ValueError(f'diffs must be a (seeds, pairs) array, got shape {d.shape}')
+    ok = np.isfinite(d)
+    d = d[ok.any(1)][:, ok.any(0)]; ok = np.isfinite(d)
+    S, P = d.shape
+    out = dict(n_seeds=S, n_pairs=P, mean=math.nan, ci_low=math.nan, ci_high=math.nan, se=math.nan, mde=math.nan)
+    if not ok.any(): return out
+    d0 = np.where(ok, d, 0.0)
+    out['mean'] = float(d0.sum() / ok.sum())
+    if S * P < 2: return out
+    rng = np.random.default_rng(seed)
+    cs = rng.multinomial(S, np.full(S, 1 / S), size=n_boot).astype(float)   # how often each seed is drawn
+    cp = rng.multinomial(P, np.full(P, 1 / P), size=n_boot).astype(float)   # how often each pair is drawn
+    num, den = np.einsum('bs,sp,bp->b', cs, d0, cp), np.einsum('bs,sp,bp->b', cs, ok.astype(float), cp)
+    boot = num[den > 0] / den[den > 0]
+    lo, hi = np.percentile(boot, [50 * (1 - confidence), 50 * (1 + confidence)])
+    se = float(boot.std(ddof=1))
+    out.update(ci_low=float(lo), ci_high=float(hi), se=se, mde=float((stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)) * se))
+    return out
+
+# %% ../nbs/50_ablation.ipynb #d0e5a009
+PAIR_KEYS = ('image_path', 'mask_path')   # what identifies an evaluation pair in per_image.csv besides its index
+
+def paired_scores(per_image: pd.DataFrame, metric: str) -> pd.DataFrame:
+    "`metric` with one row per (seed, pair) and one column per variant; an error when the variants of a seed were not scored on the same pairs."
+    if missing := sorted({'variant', 'seed', 'pair', metric} - set(per_image.columns)):
+        raise ValueError(f'per-pair results lack the column(s) {", ".join(missing)}; expected per_image.csv rows with variant and seed')
+    if per_image.duplicated(['variant', 'seed', 'pair']).any():
+        v, s, p = per_image[per_image.duplicated(['variant', 'seed', 'pair'])][['variant', 'seed', 'pair']].iloc[0]
+        raise ValueError(f'variant {v!r}, seed {s} has pair {p} twice; expected one row per pair')
+    if keys := [k for k in PAIR_KEYS if k in per_image]:
+        ident = per_image.groupby(['seed', 'pair'])[keys].nunique()
+        if (ident.to_numpy() > 1).any():
+            s, p = ident[(ident > 1).any(axis=1)].index[0]
+            raise ValueError(f'the variants were not scored on the same pairs: pair {p} of seed {s} is a different image or mask in '
+                             'different variants; every variant must be evaluated on the same fixed pairs')
+    return per_image.set_index(['seed', 'pair', 'variant'])[metric].astype(float).unstack('variant')
+
+def paired_effects(per_image: pd.DataFrame, design: Design, metric: str, contrasts=None, **bootstrap) -> pd.DataFrame:
+    """Every contrast of `design` (default: `design.contrasts()`) on `metric`, paired: per seed and pair the weighted sum of the
+    variants' scores, averaged over seeds and pairs, with `paired_bootstrap`'s interval, standard error and minimum detectable
+    effect. A seed missing a variant a contrast needs does not count for that contrast."""
+    table = paired_scores(per_image, metric)
+    seeds = sorted(table.index.get_level_values('seed').unique()); pairs = sorted(table.index.get_level_values('pair').unique())
+    table = table.reindex(pd.MultiIndex.from_product([seeds, pairs], names=['seed', 'pair']))
     rows = []
-    for name, f in contrasts.items():
-        d = per_seed(f)
-        m, lo, hi = mean_ci(d, confidence)
-        rows.append({'effect': name, 'metric': metric, 'n': len(d), 'mean': m, 'ci_low': lo, 'ci_high': hi,
-                     'excludes_zero': bool(np.isfinite(lo) and (lo > 0 or hi < 0))})
+    for c in (design.contrasts() if contrasts is None else contrasts):
+        if all(v in table for v in c['weights']):
+            diff = sum(w * table[v].to_numpy(dtype=float).reshape(len(seeds), len(pairs)) for v, w in c['weights'].items())
+        else: diff = np.full((len(seeds), len(pairs)), np.nan)
+        r = paired_bootstrap(diff, **bootstrap)
+        rows.append({'effect': c['effect'], 'kind': c['kind'], 'metric': metric, **r,
+                     'excludes_zero': bool(np.isfinite(r['ci_low']) and (r['ci_low'] > 0 or r['ci_high'] < 0))})
     return pd.DataFrame(rows)
 
 # %% ../nbs/50_ablation.ipynb #8a68f1b0
@@ -480,5 +648,5 @@ def msse_ablate(
     except USER_ERRORS as e: cli_error('msse_ablate', e)   # the shared user-error path (core.user_errors); SweepLockedError is a UserError
     if figures and not dry_run and (results.status == 'ok').any():
         run_figures(g.output_dir, kernel_name=kernel)
-    selected = results[results.variant.isin(variants or g.variants) & results.seed.isin(seed_list or g.seeds)]
+    selected = results[results.variant.isin(variants or list(g.variants)) & results.seed.isin(seed_list or g.seeds)]
     if not dry_run and (selected.status != 'ok').any(): sys.exit(1)

@@ -19,18 +19,25 @@ __all__ = ['BIAS_EPS', 'STAGES', 'STAGE_SCALE', 'structure_bias', 'key_bias_atte
 # %% ../nbs/13_attention.ipynb #5889099e
 BIAS_EPS = 0.01  # the epsilon in log(eps + S): bounds the bias below by alpha*log(0.01) ~ -4.6*alpha
 
-def structure_bias(structure_key: torch.Tensor,  # (N, K) structure confidence S of each key, in [0, 1]
+def structure_bias(structure_key: torch.Tensor | None,  # (N, K) structure confidence S of each key, in [0, 1]; None with alpha=None
                    valid_key: torch.Tensor,      # (N, K) fraction of known pixels under each key, in [0, 1]
-                   alpha: torch.Tensor,          # (heads,) non-negative weight of log(eps + S)
-                   beta: torch.Tensor,           # (heads,) non-negative weight of the valid fraction
+                   alpha: torch.Tensor | None,   # (heads,) non-negative weight of log(eps + S); None: no structure term
+                   beta: torch.Tensor | None,    # (heads,) non-negative weight of the valid fraction; None: no mask term
                    eps: float = BIAS_EPS,
                   ) -> torch.Tensor:             # (N, heads, 1, K): broadcast over the query axis
-    "The additive attention bias `B = alpha*log(eps + S_key) + beta*valid_key`, finite for every input in [0, 1]."
-    if structure_key.shape != valid_key.shape or structure_key.dim() != 2:
-        raise ValueError(f'structure_key and valid_key must both be (N, K); got {tuple(structure_key.shape)} and {tuple(valid_key.shape)}')
-    s = torch.log(structure_key.float().clamp(0, 1) + eps)
-    v = valid_key.float().clamp(0, 1)
-    return alpha.float().view(1, -1, 1, 1) * s[:, None, None, :] + beta.float().view(1, -1, 1, 1) * v[:, None, None, :]
+    "The additive attention bias `B = alpha*log(eps + S_key) + beta*valid_key` (either term may be off), finite for every input in [0, 1]."
+    if alpha is None and beta is None: raise ValueError('structure_bias needs alpha (the structure term) or beta (the mask term); both are None')
+    if alpha is not None and structure_key is None: raise ValueError('structure_bias: alpha is given but structure_key is None')
+    if valid_key.dim() != 2 or (structure_key is not None and structure_key.shape != valid_key.shape):
+        raise ValueError(f'structure_key and valid_key must both be (N, K); got '
+                         f'{None if structure_key is None else tuple(structure_key.shape)} and {tuple(valid_key.shape)}')
+    out = 0
+    if alpha is not None:
+        s = torch.log(structure_key.float().clamp(0, 1) + eps)
+        out = alpha.float().view(1, -1, 1, 1) * s[:, None, None, :]
+    if beta is not None:
+        out = out + beta.float().view(1, -1, 1, 1) * valid_key.float().clamp(0, 1)[:, None, None, :]
+    return out
 
 # %% ../nbs/13_attention.ipynb #bc8cc913
 def _softplus_inverse(y: float) -> float: return math.log(math.expm1(y))
@@ -58,37 +65,38 @@ def key_bias_attention(q: torch.Tensor,             # (N, h, Lq, d) queries
     return F.scaled_dot_product_attention(qq, kk, vv, scale=scale)[..., :d]
 
 class StructureBiasedAttention(nn.Module):
-    "Multi-head `softmax(QK^T/sqrt(d) + B)V` via `F.scaled_dot_product_attention`; `B` from the structure map, or None when off."
+    "Multi-head `softmax(QK^T/sqrt(d) + B)V` via `F.scaled_dot_product_attention`; `B` from the structure map and the mask, or None when both are off."
     def __init__(self, dim: int,                      # channels of the tokens
                  heads: int = 4,                      # attention heads; dim must be divisible by heads
-                 use_structure_bias: bool = True,     # False: B is None (the MSSE-off ablation)
+                 use_structure_bias: bool = True,     # the structure term alpha*log(eps + S) (False: MSSE off)
                  alpha_init: float = 1.0,             # initial weight of log(eps + S) (per head)
                  beta_init: float = 1.0,              # initial weight of the valid fraction (per head)
-                 eps: float = BIAS_EPS):
+                 eps: float = BIAS_EPS,
+                 mask_bias: bool | None = None):      # the mask term beta*valid_key; None: exactly when use_structure_bias (as before)
         super().__init__()
         if dim % heads: raise ValueError(f'dim={dim} must be divisible by heads={heads}')
         self.dim, self.heads, self.head_dim, self.eps = dim, heads, dim // heads, eps
-        self.use_structure_bias = use_structure_bias
+        self.use_structure_bias = bool(use_structure_bias)
+        self.mask_bias = self.use_structure_bias if mask_bias is None else bool(mask_bias)
         self.norm_q, self.norm_kv = nn.LayerNorm(dim), nn.LayerNorm(dim)
         self.to_q = nn.Linear(dim, dim, bias=False)
         self.to_kv = nn.Linear(dim, 2 * dim, bias=False)
         self.proj = nn.Linear(dim, dim)
-        if use_structure_bias:
-            self.alpha_raw = nn.Parameter(torch.full((heads,), _softplus_inverse(alpha_init)))
-            self.beta_raw = nn.Parameter(torch.full((heads,), _softplus_inverse(beta_init)))
+        if self.use_structure_bias: self.alpha_raw = nn.Parameter(torch.full((heads,), _softplus_inverse(alpha_init)))
+        if self.mask_bias: self.beta_raw = nn.Parameter(torch.full((heads,), _softplus_inverse(beta_init)))
 
     @property
     def alpha(self): return F.softplus(self.alpha_raw) if self.use_structure_bias else None
     @property
-    def beta(self): return F.softplus(self.beta_raw) if self.use_structure_bias else None
+    def beta(self): return F.softplus(self.beta_raw) if self.mask_bias else None
 
     def bias(self, structure_key, valid_key):
-        "The float bias `(N, heads, 1, K)`, or None when the structure bias is off."
-        if not self.use_structure_bias: return None
-        if structure_key is None:
+        "The float bias `(N, heads, 1, K)`, or None when both terms are off."
+        if not (self.use_structure_bias or self.mask_bias): return None
+        if self.use_structure_bias and structure_key is None:
             raise ValueError('This attention uses a structure bias (use_structure_bias=True) but got structure=None; '
                              'pass the MSSE map or build it with use_structure_bias=False')
-        return structure_bias(structure_key, valid_key, self.alpha, self.beta, self.eps)
+        return structure_bias(structure_key if self.use_structure_bias else None, valid_key, self.alpha, self.beta, self.eps)
 
     def _heads(self, t): return t.reshape(t.shape[0], t.shape[1], self.heads, self.head_dim).transpose(1, 2)
 
@@ -159,12 +167,14 @@ def _as_query(query, B, h, w, device):
 
 class _SpatialAttention(nn.Module):
     "Base of the three stages: tokens from a map, SDPA with the structure bias, gated residual update of hole cells."
-    def __init__(self, dim, heads=4, use_structure_bias=True):
+    def __init__(self, dim, heads=4, use_structure_bias=True, mask_bias=None):
         super().__init__()
-        self.attn = StructureBiasedAttention(dim, heads, use_structure_bias)
+        self.attn = StructureBiasedAttention(dim, heads, use_structure_bias, mask_bias=mask_bias)
 
     @property
     def use_structure_bias(self): return self.attn.use_structure_bias
+    @property
+    def mask_bias(self): return self.attn.mask_bias
 
     def _prepare(self, x, hole, structure):
         _check_maps(x, hole, structure)
@@ -218,8 +228,9 @@ def pool_matrix(n: int, g: int, device=None) -> torch.Tensor:
 class LongRangeAttention(_SpatialAttention):
     "Stage 1 (structure): all cells query a pooled grid of at most `kv_grid` x `kv_grid` keys covering the whole map."
     def __init__(self, dim, heads=4, use_structure_bias=True,
-                 kv_grid: int = 16):  # keys/values are average-pooled to at most this many cells per side
-        super().__init__(dim, heads, use_structure_bias)
+                 kv_grid: int = 16,   # keys/values are average-pooled to at most this many cells per side
+                 mask_bias=None):     # the mask term of the bias (None: with the structure term, as before)
+        super().__init__(dim, heads, use_structure_bias, mask_bias)
         self.kv_grid = kv_grid
 
     def _grid(self, h, w): return min(h, self.kv_grid), min(w, self.kv_grid)
@@ -259,8 +270,9 @@ class WindowAttention(_SpatialAttention):
     "Stages 2 and 3 (shape, texture): attention inside `window` x `window` windows, optionally cyclically shifted."
     def __init__(self, dim, heads=4, use_structure_bias=True,
                  window: int = 8,  # side of the square windows, in cells of this stage's map
-                 shift: int = 0):  # cyclic shift of the window grid, 0 <= shift < window
-        super().__init__(dim, heads, use_structure_bias)
+                 shift: int = 0,   # cyclic shift of the window grid, 0 <= shift < window
+                 mask_bias=None):  # the mask term of the bias (None: with the structure term, as before)
+        super().__init__(dim, heads, use_structure_bias, mask_bias)
         if not 0 <= shift < window: raise ValueError(f'shift={shift} must satisfy 0 <= shift < window={window}')
         self.window, self.shift = window, shift
 
@@ -301,11 +313,11 @@ class WindowAttention(_SpatialAttention):
 STAGES = ('structure', 'shape', 'texture')  # long-range at H/4, medium-range at H/2, local at H
 STAGE_SCALE = {'structure': 4, 'shape': 2, 'texture': 1}  # downsampling factor of each stage's map
 
-def make_stage(name: str, dim: int, heads: int = 4, use_structure_bias: bool = True) -> _SpatialAttention:
+def make_stage(name: str, dim: int, heads: int = 4, use_structure_bias: bool = True, mask_bias: bool | None = None) -> _SpatialAttention:
     "The attention stage `name` (one of STAGES) with this chapter's default geometry."
-    if name == 'structure': return LongRangeAttention(dim, heads, use_structure_bias, kv_grid=16)
-    if name == 'shape': return WindowAttention(dim, heads, use_structure_bias, window=8, shift=4)
-    if name == 'texture': return WindowAttention(dim, heads, use_structure_bias, window=8, shift=0)
+    if name == 'structure': return LongRangeAttention(dim, heads, use_structure_bias, kv_grid=16, mask_bias=mask_bias)
+    if name == 'shape': return WindowAttention(dim, heads, use_structure_bias, window=8, shift=4, mask_bias=mask_bias)
+    if name == 'texture': return WindowAttention(dim, heads, use_structure_bias, window=8, shift=0, mask_bias=mask_bias)
     raise ValueError(f'Unknown attention stage {name!r}: expected one of {", ".join(STAGES)}')
 
 # %% ../nbs/13_attention.ipynb #d0e58122

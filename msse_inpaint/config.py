@@ -24,7 +24,8 @@ class Config:
     preset: str = 'default'
     # model
     base_channels: int = 40            # C: encoder widths are C, 2C, 4C
-    use_structure_encoder: bool = True # MSSE on/off (off: attention has no structure bias)
+    use_structure_encoder: bool = True # MSSE on/off (off: no structure map, no structure term in the attention bias)
+    mask_bias: bool | None = None      # the attention's mask term beta*valid_key; None: exactly when MSSE is on (every earlier run)
     attention_heads: int = 4
     # data
     image_size: int = 256              # square training crops; a multiple of 8
@@ -67,6 +68,11 @@ class Config:
     fused_attention: bool = True       # the structure bias folded into SDPA's fused kernel (False: a float mask, math path)
 
     def __post_init__(self): validate_config(self)
+
+    @property
+    def attention_mask_bias(self) -> bool:
+        "Whether the attention keeps its mask term: `mask_bias`, or, when that is None, `use_structure_encoder` (as before the field existed)."
+        return self.use_structure_encoder if self.mask_bias is None else bool(self.mask_bias)
 
     def to_dict(self) -> dict: return asdict(self)
 
@@ -116,6 +122,7 @@ def validate_config(cfg: Config) -> None:
     need(cfg.precision in PRECISIONS, 'precision', f'one of {", ".join(PRECISIONS)}')
     need(cfg.compile in COMPILE_MODES, 'compile', f'one of {", ".join(COMPILE_MODES)}')
     for name in ['channels_last', 'fused_attention']: need(isinstance(getattr(cfg, name), bool), name, 'True or False')
+    need(cfg.mask_bias is None or isinstance(cfg.mask_bias, bool), 'mask_bias', 'None (with MSSE), True or False')
     need(cfg.preset in PRESETS, 'preset', f'one of {", ".join(PRESETS)}')
     if problems:
         raise ValueError('Invalid configuration:\n  ' + '\n  '.join(problems))

@@ -13,21 +13,26 @@ import pandas as pd
 import torch
 
 from .core import atomic_write, atomic_write_text, figures_dir, repo_root, to_display
-from .ablation import mean_ci, summarize, main_effects, VARIANT_LABELS
+from .ablation import mean_ci, summarize, paired_effects, paired_bootstrap, Design
 
 # %% auto #0
-__all__ = ['METRIC_LABELS', 'MAIN_METRICS', 'LOWER_IS_BETTER', 'VARIANT_COLORS', 'UNITS', 'BASELINE_LABEL', 'Sweep', 'load_sweep',
-           'baseline_per_image', 'baseline_summary', 'save_fig', 'ablation_chart', 'bin_summary', 'hole_bin_chart',
-           'qualitative_grid', 'loss_curves', 'structure_attention_figure', 'latex_escape', 'summary_table',
-           'effects_table', 'bins_table', 'budget_table_tex', 'setup_sentence', 'verdict', 'section_tex', 'write_all']
+__all__ = ['METRIC_LABELS', 'MAIN_METRICS', 'EFFECT_METRICS', 'LOWER_IS_BETTER', 'REFERENCE_COLOR', 'PALETTE', 'UNITS',
+           'BASELINE_LABEL', 'PRIOR_OVERRIDES', 'IGNORES_S_LEVELS', 'Sweep', 'load_sweep', 'baseline_per_image',
+           'baseline_summary', 'save_fig', 'ablation_chart', 'bin_summary', 'hole_bin_chart', 'qualitative_grid',
+           'loss_curves', 'structure_attention_figure', 'latex_escape', 'effect_label', 'summary_table',
+           'effects_table', 'power_table', 'bins_table', 'effects_chart', 'prior_effects', 'prior_table',
+           'prior_reading', 'budget_table_tex', 'setup_sentence', 'verdict', 'design_sentence', 'section_tex',
+           'write_all']
 
 # %% ../nbs/51_figures.ipynb #8933d32a
 METRIC_LABELS = {'psnr_hole': 'PSNR hole (dB)', 'psnr_full': 'PSNR full (dB)', 'ssim_full': 'SSIM full', 'ssim_hole': 'SSIM hole',
                  'psnr_boundary': 'PSNR boundary (dB)', 'psnr_boundary_2s': 'PSNR boundary, two-sided (dB)', 'edge_f1': 'edge F1 (hole)',
-                 'corner_recall': 'corner recall', 'corner_precision': 'corner precision', 'lpips': 'LPIPS'}
+                 'corner_recall': 'corner recall (hole)', 'corner_precision': 'corner precision', 'lpips': 'LPIPS'}
 MAIN_METRICS = ('psnr_hole', 'ssim_hole', 'psnr_boundary', 'edge_f1', 'corner_recall')
+EFFECT_METRICS = ('psnr_hole', 'ssim_hole', 'edge_f1', 'corner_recall')   # the effects table: the image metrics and what the method claims to improve
 LOWER_IS_BETTER = {'lpips'}
-VARIANT_COLORS = {'baseline': '#7f7f7f', 'msse': '#1f77b4', 'corner': '#ff7f0e', 'full': '#2ca02c'}
+REFERENCE_COLOR = '#7f7f7f'   # the reference variant (every factor at its first level); the others take PALETTE in design order
+PALETTE = ('#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#bcbd22', '#17becf')
 UNITS = {'psnr_hole': ' dB', 'psnr_full': ' dB', 'psnr_boundary': ' dB', 'psnr_boundary_2s': ' dB'}
 
 @dataclass
@@ -45,9 +50,16 @@ class Sweep:
     def variants(self) -> list[str]: return list(dict.fromkeys(self.results.variant))
     @property
     def seeds(self) -> list[int]: return sorted(int(s) for s in self.ok.seed.unique())
-    def label(self, variant: str) -> str: return VARIANT_LABELS.get(variant, variant)
+    @property
+    def design(self) -> Design:
+        "The declared design (`sweep.json`); for a sweep recorded before designs were declared, the one its variants' parameters imply."
+        if 'design' in self.info: return Design.from_dict(self.info['design'])
+        return Design.infer({v: self.info['variants'][v] for v in self.variants if v in self.info.get('variants', {})})
+    def label(self, variant: str) -> str: return variant
     def color(self, variant: str) -> str:
-        return VARIANT_COLORS.get(variant, f'C{self.variants.index(variant) % 10}')
+        if variant == self.design.reference: return REFERENCE_COLOR
+        others = [v for v in self.variants if v != self.design.reference]
+        return PALETTE[others.index(variant) % len(PALETTE)] if variant in others else REFERENCE_COLOR
     def run_dir(self, variant: str, seed: int) -> Path:
         row = self.results[(self.results.variant == variant) & (self.results.seed == seed)]
         if row.empty: raise KeyError(f'no run {variant!r} seed {seed} in sweep {self.name!r}')
@@ -61,10 +73,16 @@ class Sweep:
         frames = []
         for _, r in self.ok.iterrows():
             path = self.dir / r.run_dir / filename
-            if path.exists(): frames.append(pd.read_csv(path).assign(variant=r.variant, seed=int(r.seed)))
+            if path.exists(): frames.append(pd.read_csv(path, dtype={'bin': str}).assign(variant=r.variant, seed=int(r.seed)))
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     def per_image(self) -> pd.DataFrame: return self._concat('per_image.csv')
     def history(self) -> pd.DataFrame: return self._concat('history.csv')
+    def prior_test(self) -> pd.DataFrame:
+        "Every run's `prior_test.csv` (the runs with MSSE on): per pair and override, the metrics with S replaced."
+        return self._concat('prior_test.csv')
+    def effects(self, metric: str) -> pd.DataFrame:
+        "Every effect of the design on `metric`, paired per seed and evaluation pair (`ablation.paired_effects`)."
+        return paired_effects(self.per_image(), self.design, metric)
     def samples(self, variant: str, seed: int) -> dict | None:
         "A run's `samples.pt`, or None when it has none. Read with `weights_only=True`: a sweep folder is data, and a crafted file must not run code."
         path = self.run_dir(variant, seed) / 'samples.pt'
@@ -250,11 +268,13 @@ def loss_curves(sweep: Sweep, columns=('train_loss', 'valid_loss'), size: float 
 
 # %% ../nbs/51_figures.ipynb #d28024c2
 def structure_attention_figure(sweep: Sweep, variant: str | None = None, seed: int | None = None, n: int = 2, size: float = 2.0):
-    "Rows: evaluation pairs; columns: masked input, structure map S, attention of the query per stage, output."
+    "Rows: evaluation pairs; columns: masked input, structure map S, attention of the query per stage, output (default: the variant with most factors changed that has S)."
     import matplotlib.pyplot as plt
-    if variant is None:
-        variant = next((v for v in ['full', 'msse'] if v in sweep.variants), sweep.variants[-1])
     seed = sweep.seeds[0] if seed is None else seed
+    if variant is None:   # the variant furthest from the reference (most factors changed) that has a structure map
+        d = sweep.design
+        far = sorted(sweep.variants, key=lambda v: -sum(l != d.reference_level(f) for f, l in d.cells.get(v, {}).items()))
+        variant = next((v for v in far if (s := sweep.samples(v, seed)) is not None and s.get('structure') is not None), far[0])
     s = sweep.samples(variant, seed)
     if s is None: raise ValueError(f'no samples.pt for {variant!r} seed {seed} in sweep {sweep.name!r}')
     stages = list((s.get('attention') or {}).keys())
@@ -296,6 +316,30 @@ def _pm(mean, lo, hi, metric) -> str:
     if not np.isfinite(lo): return _fmt(mean, metric)
     return f'{_fmt(mean, metric)} $\\pm$ {_fmt((hi - lo) / 2, metric)}'
 
+def effect_label(effect: str) -> str:
+    "An effect's name for LaTeX: `structure: on - off` -> `structure: on $-$ off`, `a x b` -> `a $\\times$ b`."
+    return latex_escape(effect).replace(' - ', ' $-$ ').replace(' x ', ' $\\times$ ')
+
+def _effect_cell(r, metric: str) -> str:
+    if not np.isfinite(r['mean']): return '--'
+    d = 2 if metric.startswith('psnr') else 3
+    c = f'{r["mean"]:+.{d}f}' + (f' [{r.ci_low:+.{d}f}, {r.ci_high:+.{d}f}]' if np.isfinite(r.ci_low) else '')
+    return f'\\textbf{{{c}}}' if r.excludes_zero else c
+
+def _reading(r, metric: str) -> str:
+    "One clause reading a paired effect by fixed rules: the interval excludes zero or it does not, and then how small an effect the design could detect."
+    m, lo, hi = r['mean'], r['ci_low'], r['ci_high']
+    unit, d = UNITS.get(metric, ''), (2 if metric.startswith('psnr') else 3)
+    name = latex_escape(METRIC_LABELS.get(metric, metric).replace(' (dB)', ''))   # the unit follows the number
+    if not np.isfinite(m): return f'left {name} unestimated (no seed has every variant this needs)'
+    ci = f' (95\\,\\% CI {lo:+.{d}f} to {hi:+.{d}f}{unit})' if np.isfinite(lo) else ' (no interval)'
+    mde = r.get('mde', math.nan)
+    better = (m < 0) if metric in LOWER_IS_BETTER else (m > 0)
+    if np.isfinite(lo) and (lo > 0 or hi < 0):
+        return f'changed {name} by {m:+.{d}f}{unit}{ci}, {"an improvement" if better else "a degradation"} whose interval excludes zero'
+    return (f'changed {name} by {m:+.{d}f}{unit}{ci}; the interval includes zero, so this sweep does not show an effect'
+            + (f', and it could have detected one of $\\pm${mde:.{d}f}{unit} (80\\,\\% power)' if np.isfinite(mde) else ''))
+
 def summary_table(sweep: Sweep, metrics=None) -> str:
     "booktabs tabular: variants x metrics, mean ± 95% half-width over seeds, best mean bold, n seeds per row."
     metrics = [m for m in (metrics or MAIN_METRICS) if m in sweep.metrics()]
@@ -321,23 +365,29 @@ def summary_table(sweep: Sweep, metrics=None) -> str:
     return '\n'.join(lines) + '\n'
 
 def effects_table(sweep: Sweep, metrics=None) -> str:
-    "booktabs tabular: main effects of MSSE and the corner loss, their interaction and each variant minus baseline, mean [95% CI]."
-    metrics = [m for m in (metrics or MAIN_METRICS) if m in sweep.metrics()]
-    effs = {m: main_effects(sweep.results, m).set_index('effect') for m in metrics}
-    names = [('msse', 'MSSE (main effect)'), ('corner', 'corner loss (main effect)'), ('interaction', 'interaction'),
-             ('+MSSE - baseline', '+MSSE $-$ baseline'), ('+corner - baseline', '+corner $-$ baseline'), ('full - baseline', 'full $-$ baseline')]
+    "booktabs tabular: every effect of the design (main effects, two-factor interactions, variants against the reference) x metrics, paired mean [95% CI]."
+    metrics = [m for m in (metrics or EFFECT_METRICS) if m in sweep.metrics()]
+    effs = {m: sweep.effects(m).set_index('effect') for m in metrics}
+    first = effs[metrics[0]]
     head = ' & '.join(latex_escape(METRIC_LABELS.get(m, m)) for m in metrics)
-    lines = [r'\begin{tabular}{l' + 'c' * len(metrics) + '}', r'\toprule', f'effect & {head} \\\\', r'\midrule']
-    for key, label in names:
-        cells = []
-        for m in metrics:
-            r = effs[m].loc[key]
-            if not np.isfinite(r['mean']): cells.append('--'); continue
-            d = 2 if m.startswith('psnr') else 3
-            c = f'{r["mean"]:+.{d}f}' + (f' [{r.ci_low:+.{d}f}, {r.ci_high:+.{d}f}]' if np.isfinite(r.ci_low) else '')
-            cells.append(f'\\textbf{{{c}}}' if r.excludes_zero else c)
-        lines.append(f'{label} & ' + ' & '.join(cells) + r' \\')
-        if key == 'interaction': lines.append(r'\midrule')
+    lines = [r'\begin{tabular}{l' + 'c' * len(metrics) + '}', r'\toprule', f'effect & {head} \\\\']
+    kind = None
+    for effect, row in first.iterrows():
+        if row.kind != kind: lines.append(r'\midrule'); kind = row.kind
+        lines.append(f'{effect_label(effect)} & ' + ' & '.join(_effect_cell(effs[m].loc[effect], m) for m in metrics) + r' \\')
+    lines += [r'\bottomrule', r'\end{tabular}']
+    return '\n'.join(lines) + '\n'
+
+def power_table(sweep: Sweep, metrics=None) -> str:
+    "booktabs tabular: the minimum detectable effect (80% power, two-sided alpha 0.05) of every main effect and variant contrast x metrics."
+    metrics = [m for m in (metrics or EFFECT_METRICS) if m in sweep.metrics()]
+    effs = {m: sweep.effects(m).set_index('effect') for m in metrics}
+    first = effs[metrics[0]]
+    head = ' & '.join(latex_escape(METRIC_LABELS.get(m, m)) for m in metrics)
+    lines = [r'\begin{tabular}{lc' + 'c' * len(metrics) + '}', r'\toprule', f'effect & seeds $\\times$ pairs & {head} \\\\', r'\midrule']
+    for effect, row in first[first.kind != 'interaction'].iterrows():
+        cells = [('$\\pm$' + _fmt(effs[m].loc[effect, 'mde'], m)) if np.isfinite(effs[m].loc[effect, 'mde']) else '--' for m in metrics]
+        lines.append(f'{effect_label(effect)} & {int(row.n_seeds)} $\\times$ {int(row.n_pairs)} & ' + ' & '.join(cells) + r' \\')
     lines += [r'\bottomrule', r'\end{tabular}']
     return '\n'.join(lines) + '\n'
 
@@ -353,6 +403,83 @@ def bins_table(sweep: Sweep, metric: str = 'psnr_hole') -> str:
         lines.append(f'{latex_escape(sweep.label(v))} & ' + ' & '.join(cells) + r' \\')
     lines += [r'\bottomrule', r'\end{tabular}']
     return '\n'.join(lines) + '\n'
+
+# %% ../nbs/51_figures.ipynb #f1a2b3c2
+def effects_chart(sweep: Sweep, metrics=None, size: float = 3.2):
+    "Every effect of the design per metric: the paired mean with its 95% bootstrap interval, and as a grey band the +-minimum detectable effect."
+    import matplotlib.pyplot as plt, seaborn as sns
+    metrics = [m for m in (metrics or EFFECT_METRICS) if m in sweep.metrics()]
+    sns.set_theme(style='whitegrid', context='paper')
+    effs = {m: sweep.effects(m) for m in metrics}
+    names = list(effs[metrics[0]].effect)
+    fig, axes = plt.subplots(1, len(metrics), figsize=(size * len(metrics), 0.45 * len(names) + 1.2), squeeze=False, sharey=True)
+    y = np.arange(len(names))[::-1]
+    colors = {'main': '#1f77b4', 'interaction': '#9467bd', 'variant': '#7f7f7f'}
+    for ax, m in zip(axes[0], metrics):
+        e = effs[m]
+        ax.barh(y, 2 * e.mde.fillna(0), left=-e.mde.fillna(0), height=0.6, color='#dddddd', zorder=0)
+        for yi, (_, r) in zip(y, e.iterrows()):
+            if not np.isfinite(r['mean']): continue
+            xerr = [[r['mean'] - r.ci_low], [r.ci_high - r['mean']]] if np.isfinite(r.ci_low) else None
+            ax.errorbar(r['mean'], yi, xerr=xerr, fmt='o', color=colors.get(r.kind, 'black'), capsize=3, ms=4)
+        ax.axvline(0, color='black', lw=0.8)
+        ax.set_title(METRIC_LABELS.get(m, m)); ax.set_yticks(y, names)
+    fig.suptitle(f'Effects ({sweep.name}): paired mean, 95% bootstrap CI over seeds and pairs; grey: $\\pm$ minimum detectable effect (80% power)', y=1.0, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/51_figures.ipynb #f1a2b3c5
+PRIOR_OVERRIDES = {'constant': 'a constant', 'other_image': "another image's map"}   # how S was replaced (prior_test.csv's `override`)
+IGNORES_S_LEVELS = 0.5   # a mean change of the hole pixels below half an 8-bit level: the output is the same image
+
+def prior_effects(sweep: Sweep, metrics=EFFECT_METRICS) -> pd.DataFrame:
+    """Per variant with MSSE on and per override of S: the paired change of each metric (override minus the model's own S, per seed
+    and pair) and `output_change` (mean absolute change of the hole pixels, 8-bit levels), with `paired_bootstrap` intervals."""
+    pt = sweep.prior_test()
+    if pt.empty: return pd.DataFrame()
+    own = sweep.per_image()
+    rows = []
+    for (v, kind), g in pt.groupby(['variant', 'override'], sort=False):
+        base = own[own.variant == v]
+        for metric in ['output_change', *[m for m in metrics if m in g and m in base]]:
+            if metric == 'output_change': d = g[['seed', 'pair', metric]].rename(columns={metric: 'd'})
+            else:
+                j = g[['seed', 'pair', metric]].merge(base[['seed', 'pair', metric]], on=['seed', 'pair'], suffixes=('', '_own'))
+                d = j.assign(d=j[metric] - j[f'{metric}_own'])
+            r = paired_bootstrap(d.pivot(index='seed', columns='pair', values='d').to_numpy(dtype=float))
+            rows.append(dict(variant=v, override=kind, metric=metric, **r,
+                             excludes_zero=bool(np.isfinite(r['ci_low']) and (r['ci_low'] > 0 or r['ci_high'] < 0))))
+    return pd.DataFrame(rows)
+
+def prior_table(sweep: Sweep, metrics=EFFECT_METRICS) -> str | None:
+    "booktabs tabular: per variant with MSSE on and override of S, the output change and the paired change of each metric [95% CI]; None without a prior test."
+    pe = prior_effects(sweep, metrics)
+    if pe.empty: return None
+    metrics = [m for m in metrics if m in set(pe.metric)]
+    head = ' & '.join(f'$\\Delta$ {latex_escape(METRIC_LABELS.get(m, m))}' for m in metrics)
+    lines = [r'\begin{tabular}{ll' + 'c' * (len(metrics) + 1) + '}', r'\toprule', f'variant & S replaced by & output change (levels) & {head} \\\\', r'\midrule']
+    for (v, kind), g in pe.groupby(['variant', 'override'], sort=False):
+        g = g.set_index('metric')
+        oc = g.loc['output_change']
+        lines.append(f'{latex_escape(v)} & {latex_escape(PRIOR_OVERRIDES.get(kind, kind))} & {oc["mean"]:.2f} & '
+                     + ' & '.join(_effect_cell(g.loc[m], m) if m in g.index else '--' for m in metrics) + r' \\')
+    lines += [r'\bottomrule', r'\end{tabular}']
+    return '\n'.join(lines) + '\n'
+
+def prior_reading(pe: pd.DataFrame) -> str:
+    "What the zero-the-prior test says, by fixed rules: outputs that do not move mean the network does not use S; else whether hole PSNR changed."
+    if pe.empty: return 'No variant has the structure map (MSSE off throughout), so there was no S to replace.'
+    out = []
+    for (v, kind), g in pe.groupby(['variant', 'override'], sort=False):
+        g = g.set_index('metric')
+        oc = float(g.loc['output_change', 'mean'])
+        what = f'replacing S in \\code{{{latex_escape(v)}}} by {latex_escape(PRIOR_OVERRIDES.get(kind, kind))}'
+        if oc < IGNORES_S_LEVELS:
+            out.append(f'{what} changed its outputs by {oc:.2f} of an 8-bit level on average in the hole: the trained network does not use S')
+        elif 'psnr_hole' in g.index:
+            out.append(f'{what} changed its outputs by {oc:.2f} 8-bit levels on average in the hole and ' + _reading(g.loc['psnr_hole'], 'psnr_hole'))
+        else: out.append(f'{what} changed its outputs by {oc:.2f} 8-bit levels on average in the hole')
+    return 'At inference, ' + '; '.join(out) + '.'
 
 # %% ../nbs/51_figures.ipynb #c58dc924
 def budget_table_tex(size: int = 256, presets=('default', 'fast', 'large')) -> str:
@@ -414,27 +541,34 @@ def setup_sentence(sweep: Sweep) -> str:
                      else ' with uncommitted changes') if st['dirty'] else ''))
     return '; '.join(parts) + '.'
 
-def _reading(effect_row, metric: str) -> str:
-    m, lo, hi, n = effect_row['mean'], effect_row.ci_low, effect_row.ci_high, int(effect_row.n)
-    unit = UNITS.get(metric, '')
-    d = 2 if metric.startswith('psnr') else 3
-    if not np.isfinite(m): return 'could not be estimated (no complete set of variants for any seed)'
-    ci = f' (95\\,\\% CI {lo:+.{d}f} to {hi:+.{d}f}{unit}, {n} seeds)' if np.isfinite(lo) else f' ({n} seed, no interval)'
-    better = (m < 0) if metric in LOWER_IS_BETTER else (m > 0)
-    if np.isfinite(lo) and (lo > 0 or hi < 0):
-        word = 'an improvement' if better else 'a degradation'
-        return f'changed {latex_escape(METRIC_LABELS.get(metric, metric))} by {m:+.{d}f}{unit}{ci}, {word} whose interval excludes zero'
-    return f'changed {latex_escape(METRIC_LABELS.get(metric, metric))} by {m:+.{d}f}{unit}{ci}; the interval includes zero, so this sweep does not show an effect'
-
 def verdict(sweep: Sweep, metrics=('psnr_hole', 'edge_f1', 'corner_recall')) -> str:
-    "A paragraph reading the main effects of MSSE and the corner loss by fixed rules (interval over seeds excluding zero or not)."
+    "A paragraph reading the effects of the declared design by fixed rules (paired interval excluding zero or not, with the detectable effect), the zero-the-prior test and the classical reference."
     metrics = [m for m in metrics if m in sweep.metrics()]
-    effs = {m: main_effects(sweep.results, m).set_index('effect') for m in metrics}
-    name = f'\\code{{{latex_escape(sweep.name)}}}'
-    sentences = [f'In sweep {name}, averaged over both settings of the other component, adding MSSE '
-                 + '; it '.join(_reading(effs[m].loc['msse'], m) for m in metrics) + '.',
-                 'Likewise, adding the corner loss ' + '; it '.join(_reading(effs[m].loc['corner'], m) for m in metrics) + '.',
-                 'The full model, against the baseline, ' + '; it '.join(_reading(effs[m].loc['full - baseline'], m) for m in metrics) + '.']
+    d, name = sweep.design, f'\\code{{{latex_escape(sweep.name)}}}'
+    effs = {m: sweep.effects(m).set_index('effect') for m in metrics}
+    contrasts = d.contrasts()
+    main = effs[metrics[0]][effs[metrics[0]].kind == 'main']
+    sizes = f' ({int(main.n_seeds.max())} seeds $\\times$ {int(main.n_pairs.max())} pairs)' if len(main) and main.n_seeds.notna().any() else ''
+    fmt = lambda m, x: f'{x:+.{2 if m.startswith("psnr") else 3}f}'
+    sentences = [f'In sweep {name}, every effect is a paired difference on the same evaluation pairs, averaged over seeds and pairs{sizes}, '
+                 'with a 95\\,\\% interval from a bootstrap over both.']
+    for c in contrasts:
+        if c['kind'] != 'main': continue
+        (lvl, ref), f = c['levels'][0], c['factors'][0]
+        sentences.append(f'Setting {latex_escape(f)} to {latex_escape(lvl)} rather than {latex_escape(ref)}'
+                         + (', averaged over the matched settings of the other factors, ' if len(d.factors) > 1 else ' ')
+                         + '; it '.join(_reading(effs[m].loc[c['effect']], m) for m in metrics) + '.')
+    inter = [(c['effect'], m) for c in contrasts if c['kind'] == 'interaction' for m in metrics if effs[m].loc[c['effect'], 'excludes_zero']]
+    if any(c['kind'] == 'interaction' for c in contrasts):
+        sentences.append('No two-factor interaction has an interval that excludes zero.' if not inter else
+                         'Interactions whose interval excludes zero: ' + ', '.join(
+                             f'{effect_label(e)} on {latex_escape(METRIC_LABELS.get(m, m))} ({fmt(m, effs[m].loc[e, "mean"])})' for e, m in inter) + '.')
+    everything = next((c for c in contrasts if c['kind'] == 'variant' and len(d.factors) > 1 and len(c['factors']) == len(d.factors)), None)
+    if everything:
+        v = next(v for v, w in everything['weights'].items() if w > 0)
+        sentences.append(f'The variant \\code{{{latex_escape(v)}}} ({latex_escape(d.describe(v))}), against \\code{{{latex_escape(d.reference)}}}, '
+                         + '; it '.join(_reading(effs[m].loc[everything['effect']], m) for m in metrics) + '.')
+    sentences.append(prior_reading(prior_effects(sweep)))
     ref = baseline_summary(sweep, ['psnr_hole'])
     if 'psnr_hole' in ref and 'psnr_hole' in metrics:
         best = summarize(sweep.results, ['psnr_hole']).set_index('variant')['mean']
@@ -446,6 +580,16 @@ def verdict(sweep: Sweep, metrics=('psnr_hole', 'edge_f1', 'corner_recall')) -> 
     return ' '.join(sentences) + '\n'
 
 # %% ../nbs/51_figures.ipynb #54465bce
+def design_sentence(sweep: Sweep) -> str:
+    "The declared design in words: each factor with its levels and what each sets, and which cells the variants are."
+    d = sweep.design
+    facs = '; '.join(f'\\code{{{latex_escape(f)}}}: ' + ', '.join(
+        f'{latex_escape(l)} (' + ', '.join(f'\\code{{{latex_escape(k)}}}={latex_escape(v)}' for k, v in p.items()) + ')' for l, p in levels.items())
+        for f, levels in d.factors.items())
+    cells = ', '.join(f'\\code{{{latex_escape(v)}}} = {latex_escape(d.describe(v))}' for v in d.cells)
+    return (f'The design has {len(d.factors)} factor' + ('s' if len(d.factors) > 1 else '') + f' (levels in order, the first the reference): {facs}. '
+            f'Its variants are the cells {cells}.')
+
 def section_tex(sweep: Sweep, figures: dict, tables: dict) -> str:
     "The generated thesis fragment of one sweep: setup sentence, tables, figures and the reading of the effects."
     n = sweep.name
@@ -458,14 +602,24 @@ def section_tex(sweep: Sweep, figures: dict, tables: dict) -> str:
     seeds = len(sweep.seeds)
     parts = [f'% generated by nbs/51_figures.ipynb from {latex_escape(sweep.dir.name)}; do not edit\n',
              setup_sentence(sweep) + '\n',
-             f'\\Cref{{tab:{lab}-summary}} and \\cref{{fig:{lab}-chart}} give the means over seeds; \\cref{{tab:{lab}-effects}} the effects '
-             f'of the two components estimated from matched seeds; \\cref{{fig:{lab}-bins}} and \\cref{{tab:{lab}-bins}} split hole PSNR by '
-             f'hole size.\n',
+             design_sentence(sweep) + '\n',
+             f'\\Cref{{tab:{lab}-summary}} and \\cref{{fig:{lab}-chart}} give the means over seeds; \\cref{{tab:{lab}-effects}} and '
+             f'\\cref{{fig:{lab}-effects_chart}} the effects of the design, paired per seed and evaluation pair, and \\cref{{tab:{lab}-power}} '
+             f'the smallest effect each could have detected' + (f'; \\cref{{tab:{lab}-prior}} what replacing the structure map at inference '
+             f'does' if 'prior' in tables else '') + f'; \\cref{{fig:{lab}-bins}} and \\cref{{tab:{lab}-bins}} split hole PSNR by hole size.\n',
              tab('summary', f'Ablation \\code{{{latex_escape(n)}}}: mean $\\pm$ 95\\,\\% CI half-width over {seeds} seeds; best mean in bold. '
                             f'$^\\ast$The classical method of \\citet{{telea2004fmm}} on the same pairs, interval over images.'),
-             tab('effects', f'Ablation \\code{{{latex_escape(n)}}}: effects with 95\\,\\% CI over matched seeds. A main effect averages the '
-                            f'difference a component makes over both settings of the other; bold: interval excludes zero.'),
+             tab('effects', f'Ablation \\code{{{latex_escape(n)}}}: effects of the design, paired per seed and evaluation pair, mean and 95\\,\\% '
+                            f'interval from a bootstrap over seeds and pairs. A main effect averages the difference a level makes over the matched '
+                            f'settings of the other factors; bold: interval excludes zero.'),
+             tab('power', f'Ablation \\code{{{latex_escape(n)}}}: the smallest effect the design could detect (80\\,\\% power, two-sided '
+                          f'$\\alpha=0.05$, from the bootstrap standard error).'),
+             *([tab('prior', f'Ablation \\code{{{latex_escape(n)}}}: the structure map replaced at inference, in every variant with MSSE on; '
+                             f'output change: mean absolute change of the hole pixels in 8-bit levels; $\\Delta$: paired change against '
+                             f'the model\'s own map, 95\\,\\% interval over seeds and pairs.')] if 'prior' in tables else []),
              fig('chart', f'Ablation \\code{{{latex_escape(n)}}}: bars are means over {seeds} seeds with 95\\,\\% CIs, dots the seeds.'),
+             fig('effects_chart', f'Ablation \\code{{{latex_escape(n)}}}: effects with 95\\,\\% bootstrap intervals; grey: $\\pm$ the minimum '
+                                  f'detectable effect.'),
              fig('bins', f'Ablation \\code{{{latex_escape(n)}}} by hole area: mean over seeds with 95\\,\\% band.'),
              tab('bins_table', f'Ablation \\code{{{latex_escape(n)}}}: {latex_escape(METRIC_LABELS["psnr_hole"])} per hole-area bin, mean $\\pm$ 95\\,\\% CI half-width over seeds.'),
              fig('qualitative', f'Ablation \\code{{{latex_escape(n)}}}: the same evaluation pairs completed by each variant (first seed).'),
@@ -483,12 +637,18 @@ def write_all(sweep: Sweep, figures_out: str | Path | None = None, tables_out: s
             'bins': save_fig(hole_bin_chart(sweep), figures_out / f'ablation_{n}_hole_bins.png'),
             'qualitative': save_fig(qualitative_grid(sweep), figures_out / f'ablation_{n}_qualitative.png'),
             'loss': save_fig(loss_curves(sweep), figures_out / f'ablation_{n}_loss_curves.png'),
-            'structure': save_fig(structure_attention_figure(sweep), figures_out / f'ablation_{n}_structure_attention.png')}
+            'structure': save_fig(structure_attention_figure(sweep), figures_out / f'ablation_{n}_structure_attention.png'),
+            'effects_chart': save_fig(effects_chart(sweep), figures_out / f'ablation_{n}_effects.png')}
     tabs = {'summary': atomic_write_text(tables_out / f'ablation_{n}_summary.tex', summary_table(sweep)),
             'effects': atomic_write_text(tables_out / f'ablation_{n}_effects.tex', effects_table(sweep)),
+            'power': atomic_write_text(tables_out / f'ablation_{n}_power.tex', power_table(sweep)),
             'bins_table': atomic_write_text(tables_out / f'ablation_{n}_bins.tex', bins_table(sweep))}
+    if (prior := prior_table(sweep)) is not None: tabs['prior'] = atomic_write_text(tables_out / f'ablation_{n}_prior.tex', prior)
+    else: (tables_out / f'ablation_{n}_prior.tex').unlink(missing_ok=True)   # no MSSE-on run: no table, not an old one
     tabs['verdict'] = atomic_write_text(tables_out / f'ablation_{n}_verdict.tex', verdict(sweep))
     tabs['section'] = atomic_write_text(tables_out / f'ablation_{n}_section.tex', section_tex(sweep, figs, tabs))
     summ = summarize(sweep.results, sweep.metrics())
     tabs['summary_csv'] = atomic_write_text(tables_out / f'ablation_{n}_summary.csv', summ.to_csv(index=False))
+    effects = pd.concat([sweep.effects(m) for m in sweep.metrics()], ignore_index=True)
+    tabs['effects_csv'] = atomic_write_text(tables_out / f'ablation_{n}_effects.csv', effects.to_csv(index=False))
     return {**figs, **tabs}

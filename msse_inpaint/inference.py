@@ -69,7 +69,8 @@ def load_model(checkpoint: str | Path | None = None, device: str | torch.device 
     try: model.load_state_dict(state)
     except RuntimeError as e:
         raise ValueError(f'{path}: the weights do not fit the network its config describes '
-                         f'(base_channels={cfg.base_channels}, use_structure_encoder={cfg.use_structure_encoder}): {str(e)[:300]}') from e
+                         f'(base_channels={cfg.base_channels}, use_structure_encoder={cfg.use_structure_encoder}, '
+                         f'mask_bias={cfg.attention_mask_bias}): {str(e)[:300]}') from e
     model.config = cfg
     model.checkpoint_info = {'path': str(path), 'epoch': ck.get('epoch'), 'metrics': ck.get('metrics', {})}
     device = get_device(device)
@@ -126,9 +127,11 @@ def _resize_outputs(o, hw):
 
 @torch.no_grad()
 def inpaint(model: InpaintingNetwork, image, mask, attention_query: tuple[int, int] | None = None,
-            work_size: int | str | None = 'auto') -> dict:
+            work_size: int | str | None = 'auto', structure_override=None) -> dict:
     """Inpaint one image: `(3,H,W)` in [0,1] and `(1,H,W)` mask (1 = hole), any size; returns the model's outputs for it (`output` is the composite).
-    `work_size`: 'auto' runs the network at its training size when the image is larger (shorter side scaled to it), 'native'/None at the image's own size."""
+    `work_size`: 'auto' runs the network at its training size when the image is larger (shorter side scaled to it), 'native'/None at the image's own size.
+    `structure_override`: the structure map S the attention sees instead of the model's own (`InpaintingNetwork.forward`): a number in
+    [0, 1], or a `(1,H,W)` map at the image's size (brought to the working size like the image)."""
     image = _as_image(image); mask = _as_mask(mask, image.shape[-2:])
     H, W = image.shape[-2:]
     h, w = working_size(model, (H, W), work_size)
@@ -144,11 +147,20 @@ def inpaint(model: InpaintingNetwork, image, mask, attention_query: tuple[int, i
     hp, wp = max(16, math.ceil(h / 8) * 8), max(16, math.ceil(w / 8) * 8)
     xp = F.pad(x[None], (0, wp - w, 0, hp - h), mode='replicate')
     mp = F.pad(m[None], (0, wp - w, 0, hp - h), mode='replicate')
+    s_over = structure_override
+    if torch.is_tensor(s_over):
+        if s_over.dim() != 3 or tuple(s_over.shape) != (1, H, W):
+            raise ValueError(f'structure_override must be a number in [0, 1] or a (1, H, W) = (1, {H}, {W}) map; got {tuple(s_over.shape)}')
+        s_over = s_over.float()[None]
+        if (h, w) != (H, W): s_over = F.interpolate(s_over, size=(h, w), mode='area')
+        s_over = F.pad(s_over, (0, wp - w, 0, hp - h), mode='replicate')
     device = next(model.parameters()).device
     was_training = model.training; model.eval()
     fp = getattr(model, 'fast_path', None) or resolve_fast_path(device, 'fp32', compile='off')
     try:
-        with fp.autocast(): out = model(fp.prepare_input(xp.to(device)), mp.to(device), attention_query=query)
+        with fp.autocast():
+            out = model(fp.prepare_input(xp.to(device)), mp.to(device), attention_query=query,
+                        **({} if s_over is None else {'structure_override': s_over.to(device) if torch.is_tensor(s_over) else s_over}))
     finally: model.train(was_training)
     out = _crop(out, h, w)
     out['work_size'] = (h, w)

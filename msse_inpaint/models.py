@@ -78,14 +78,14 @@ class Up(nn.Module):
 
 class RefinementDecoder(nn.Module):
     "Coarse composite + mask + encoder features + S -> `delta` (B,3,H,W), through the three attention stages."
-    def __init__(self, base_channels: int = 40, heads: int = 4, use_structure_bias: bool = True):
+    def __init__(self, base_channels: int = 40, heads: int = 4, use_structure_bias: bool = True, mask_bias: bool | None = None):
         super().__init__()
         C = base_channels
         self.stem = conv3x3(4, C)
         self.down1, self.down2 = conv3x3(C, 2 * C, 2), conv3x3(2 * C, 4 * C, 2)
         self.ctx = nn.ModuleList([nn.Conv2d(c, c, 1) for c in (C, 2 * C, 4 * C)])
         self.mid = ResBlock(4 * C)
-        self.stages = nn.ModuleDict({name: make_stage(name, dim, heads, use_structure_bias)
+        self.stages = nn.ModuleDict({name: make_stage(name, dim, heads, use_structure_bias, mask_bias)
                                      for name, dim in zip(STAGES, (4 * C, 2 * C, C))})
         self.up2, self.up1 = Up(4 * C, 2 * C), Up(2 * C, C)
         self.head = nn.Sequential(conv3x3(C, C), nn.Conv2d(C, 3, 3, 1, 1))
@@ -111,32 +111,51 @@ class RefinementDecoder(nn.Module):
 
 # %% ../nbs/14_model.ipynb #af020223
 class InpaintingNetwork(nn.Module):
-    "The MSSE inpainting network: `forward(image, mask, attention_query=None) -> dict` (see the table above)."
+    "The MSSE inpainting network: `forward(image, mask, attention_query=None, structure_override=None) -> dict` (see the table above)."
     def __init__(self, base_channels: int = 40,        # C: encoder widths C, 2C, 4C
-                 use_structure_encoder: bool = True,  # MSSE on/off; off: no structure map, attention without bias
+                 use_structure_encoder: bool = True,  # MSSE on/off; off: no structure map, no structure term in the attention bias
                  attention_heads: int = 4,            # heads of every attention stage; C must be divisible by it
-                 any_size: bool = False):             # True: pad any size >= 16 (not only multiples of 8)
+                 any_size: bool = False,              # True: pad any size >= 16 (not only multiples of 8)
+                 mask_bias: bool | None = None):      # the attention's mask term beta*valid_key; None: exactly when MSSE is on (as before)
         super().__init__()
         if not isinstance(base_channels, int) or base_channels <= 0:
             raise ValueError(f'base_channels must be a positive integer, got {base_channels!r}')
         if not isinstance(attention_heads, int) or attention_heads <= 0 or base_channels % attention_heads:
             raise ValueError(f'attention_heads={attention_heads!r}: expected a positive integer dividing base_channels={base_channels}')
-        self.hparams = dict(base_channels=base_channels, use_structure_encoder=bool(use_structure_encoder),
-                            attention_heads=attention_heads, any_size=any_size)
         self.base_channels, self.use_structure_encoder, self.any_size = base_channels, bool(use_structure_encoder), any_size
+        self.mask_bias = self.use_structure_encoder if mask_bias is None else bool(mask_bias)
+        self.hparams = dict(base_channels=base_channels, use_structure_encoder=self.use_structure_encoder,
+                            attention_heads=attention_heads, any_size=any_size, mask_bias=self.mask_bias)
         self.encoder = ContextEncoder(base_channels)
         self.coarse_decoder = CoarseDecoder(base_channels)
         self.msse = MultiScaleStructureEncoder(base_channels) if self.use_structure_encoder else None
-        self.refine = RefinementDecoder(base_channels, attention_heads, use_structure_bias=self.use_structure_encoder)
+        self.refine = RefinementDecoder(base_channels, attention_heads, use_structure_bias=self.use_structure_encoder,
+                                        mask_bias=self.mask_bias)
 
     @classmethod
     def from_config(cls, cfg) -> 'InpaintingNetwork':
-        "The network a `msse_inpaint.config.Config` describes (base_channels, use_structure_encoder, attention_heads)."
+        "The network a `msse_inpaint.config.Config` describes (base_channels, use_structure_encoder, attention_heads, mask_bias)."
         return cls(base_channels=cfg.base_channels, use_structure_encoder=cfg.use_structure_encoder,
-                   attention_heads=cfg.attention_heads)
+                   attention_heads=cfg.attention_heads, mask_bias=getattr(cfg, 'mask_bias', None))
+
+    def _override_structure(self, override, B, H, W, Hp, Wp, device) -> torch.Tensor:
+        "The `(B, 1, Hp, Wp)` structure map that replaces S: a constant in [0, 1], or a `(B, 1, H, W)` map in [0, 1] padded like the image."
+        if self.msse is None:
+            raise ValueError('structure_override needs a model with the structure encoder (use_structure_encoder=True); '
+                             'this one has no structure map to replace')
+        if isinstance(override, (int, float)) and not isinstance(override, bool):
+            if not 0 <= override <= 1: raise ValueError(f'structure_override={override!r}: a constant must lie in [0, 1]')
+            return torch.full((B, 1, Hp, Wp), float(override), device=device)
+        if not torch.is_tensor(override) or override.dim() != 4 or tuple(override.shape) != (B, 1, H, W):
+            got = tuple(override.shape) if torch.is_tensor(override) else type(override).__name__
+            raise ValueError(f'structure_override must be a number in [0, 1] or a (B, 1, H, W) = ({B}, 1, {H}, {W}) tensor; got {got}')
+        s = override.to(device=device, dtype=torch.float32)
+        if not torch.isfinite(s).all() or s.min() < 0 or s.max() > 1:
+            raise ValueError('structure_override: every value of the map must be finite and in [0, 1]')
+        return pad_to_multiple(s, 16)[0]
 
     def forward(self, image: torch.Tensor, mask: torch.Tensor, attention_query=None,
-                return_attention: bool = True) -> dict:
+                return_attention: bool = True, structure_override=None) -> dict:
         check_inputs(image, mask, self.any_size)
         B, _, H, W = image.shape
         mask = mask.to(image.dtype)
@@ -153,7 +172,8 @@ class InpaintingNetwork(nn.Module):
         features, _ = self.encoder(masked, mask_p)
         coarse = self.coarse_decoder(features).float()
         structure = None
-        if self.msse is not None:
+        if structure_override is not None: structure = self._override_structure(structure_override, B, H, W, Hp, Wp, img_p.device)
+        elif self.msse is not None:
             structure = self.msse(features[0], mask_p).float()
             if structure.shape[-2:] != (Hp, Wp):
                 structure = F.interpolate(structure, size=(Hp, Wp), mode='bilinear', align_corners=False)

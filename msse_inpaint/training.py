@@ -183,7 +183,7 @@ def rng_preserved(dls=None):
 
 # %% ../nbs/30_training.ipynb #b00a2254
 CHECKPOINT_FORMAT = 'msse_inpaint.checkpoint/1'
-ARCHITECTURE_FIELDS = ('base_channels', 'use_structure_encoder', 'attention_heads')
+ARCHITECTURE_FIELDS = ('base_channels', 'use_structure_encoder', 'attention_heads', 'attention_mask_bias')  # Config attributes that shape the network
 LR_FLOOR = 0.01  # the cosine schedule anneals from lr to lr * LR_FLOOR over all epochs
 
 class CheckpointWriteError(OSError):
@@ -479,7 +479,8 @@ def _start_clean(folder: Path, overwrite: bool, init_weights) -> None:
 
 def _check_resume(cfg: Config, ck: dict, resume) -> None:
     old = ck['config']
-    if diff := [f'{k}: checkpoint {old.get(k)!r}, now {getattr(cfg, k)!r}' for k in ARCHITECTURE_FIELDS if old.get(k) != getattr(cfg, k)]:
+    was = config_from_checkpoint(ck)   # through the same upgrade of earlier fields as loading, so a missing mask_bias reads as before
+    if diff := [f'{k}: checkpoint {getattr(was, k)!r}, now {getattr(cfg, k)!r}' for k in ARCHITECTURE_FIELDS if getattr(was, k) != getattr(cfg, k)]:
         raise ValueError(f'Cannot resume from {resume}: the model differs ({"; ".join(diff)})')
     if not {'epoch', 'optimizer', 'rng'} <= set(ck):
         raise ValueError(f'Cannot resume from {resume}: it holds weights only (an exported model: no optimiser or random state), so the run '
@@ -512,7 +513,7 @@ def _fit(cfg, folder, dls, ck, init, resume, stop_after_epoch, cbs, progress, n_
         try: learn.model.load_state_dict(init['model'])
         except RuntimeError as e:
             raise ValueError(f'init_weights {cfg.init_weights} does not fit this model ({str(e).splitlines()[0]}); expected a '
-                             'checkpoint of the same architecture (base_channels, attention_heads, use_structure_encoder)') from None
+                             'checkpoint of the same architecture (base_channels, attention_heads, use_structure_encoder, mask_bias)') from None
     if ck is not None:
         learn.model.load_state_dict(ck['model'])
         learn.create_opt()
@@ -578,6 +579,7 @@ def msse_train(
     val_fraction: float = None,     # validation share when there is no --val_root
     no_structure_encoder: store_true = False,  # switch the multi-scale structure encoder (MSSE) off
     structure_encoder: store_true = False,     # switch the MSSE on (for presets that turn it off, e.g. fast)
+    mask_bias: str = None,          # the attention's mask term: on (kept when MSSE is off), off, or auto (default: with MSSE)
     base_channels: int = None,      # C: encoder widths C, 2C, 4C
     attention_heads: int = None,    # heads of each attention stage (must divide base_channels)
     image_size: int = None,         # square training size, a multiple of 8 (>= 32)
@@ -623,12 +625,13 @@ def msse_train(
         if threads is not None: torch.set_num_threads(check_positive_int(threads, '--threads'))
         if no_structure_encoder and structure_encoder: raise ValueError('--no_structure_encoder and --structure_encoder contradict each other')
         use_se = False if no_structure_encoder else (True if structure_encoder else None)
+        if mask_bias not in (None, 'auto', 'on', 'off'): raise ValueError(f'--mask_bias {mask_bias!r}: expected on, off or auto')
         precision = _off_switch('precision', precision, no_mixed_precision, 'no_mixed_precision', 'fp32')
         compile = _off_switch('compile', compile, no_compile, 'no_compile', 'off')
         cfg = config_from_args(
             config, _abspath(resume), train_root=_abspath(train_root), val_root=_abspath(val_root), train_subset=train_subset,
             val_subset=val_subset, val_fraction=val_fraction, use_structure_encoder=use_se, base_channels=base_channels,
-            attention_heads=attention_heads, image_size=image_size, load_size=load_size, mask_kind=mask_kind, val_mask_kind=val_mask_kind,
+            attention_heads=attention_heads, mask_bias={'on': True, 'off': False}.get(mask_bias), image_size=image_size, load_size=load_size, mask_kind=mask_kind, val_mask_kind=val_mask_kind,
             mask_root=_abspath(mask_root), mask_hole_is=mask_hole_is,
             hole_range=_parse_pair(hole_range, 'hole_range'), epochs=epochs, batch_size=batch_size, lr=lr,
             weight_decay=weight_decay, grad_clip=grad_clip, lambda_coarse=lambda_coarse, lambda_refine=lambda_refine,

@@ -43,7 +43,8 @@ def grid(tmp_path):
     path = tmp_path / 'grid.yaml'
     path.write_text(yaml.safe_dump({'name': 'toy', 'template': str(tmp_path / 'toy.ipynb'), 'output_dir': str(tmp_path / 'sweep'),
                                     'seeds': [0, 1], 'base': {'fail_seed': 1},
-                                    'variants': {'a': {'scale': 1.0}, 'b': {'scale': 2.0}}}))
+                                    'factors': {'scale': {1: {'scale': 1.0}, 2: {'scale': 2.0}}},
+                                    'variants': {'a': {'scale': 1}, 'b': {'scale': 2}}}))
     return path
 
 
@@ -76,6 +77,19 @@ def test_bad_input_is_refused_clearly(grid, tmp_path):
     assert r.returncode == 2 and "Unknown variant 'c'" in r.stderr
 
 
+@pytest.mark.skipif(not CLI.exists(), reason='msse_ablate is not installed (uv pip install --no-deps -e .)')
+@pytest.mark.parametrize('variants, says', [
+    ({'a': {'scale': 1}, 'b': {'scale': 2}, 'b2': {'scale': 2}}, 'variants b and b2 are the same cell'),
+    ({'a': {'scale': 1}, 'b': {'scale': 2, 'fail_seed': 0}}, 'fail_seed, which is not a factor'),
+    ({'a': {'scale': 1}, 'b': {'scale': 3}}, "scale='3' is not a declared level")])
+def test_design_errors_stop_before_anything_runs(grid, tmp_path, variants, says):
+    spec = yaml.safe_load(grid.read_text())
+    grid.write_text(yaml.safe_dump({**spec, 'variants': variants}))
+    r = run(grid, cwd=tmp_path)
+    assert r.returncode == 2 and says in r.stderr and str(grid) in r.stderr and 'Traceback' not in r.stderr, r.stderr
+    assert not (tmp_path / 'sweep').exists()                                          # nothing ran, nothing was written
+
+
 def test_committed_grids_are_valid():
     sys.path.insert(0, str(ROOT))
     from msse_inpaint.ablation import load_grid, check_template_parameters
@@ -83,5 +97,10 @@ def test_committed_grids_are_valid():
         g = load_grid(ROOT / 'experiments' / name)
         check_template_parameters(g)
         assert len(g.seeds) >= 3, f'{name}: at least 3 seeds'
-        assert {v: (f['msse'], f['corner']) for v, f in ((v, g.factors(v)) for v in g.variants)} == {
-            'baseline': (False, False), 'msse': (True, False), 'corner': (False, True), 'full': (True, True)}, name
+        d = g.design
+        assert {f: d.levels(f) for f in d.factors} == {'structure': ['off', 'on'], 'corner_loss': ['0', '0.3']}, name
+        assert {v: tuple(c.values()) for v, c in d.cells.items()} == {
+            'baseline': ('off', '0'), 'msse': ('on', '0'), 'corner': ('off', '0.3'), 'full': ('on', '0.3')}, name
+        # structure off removes the structure prior only: the attention's mask term stays on both levels
+        assert [d.factors['structure'][l] for l in ('off', 'on')] == [
+            {'use_structure_encoder': False, 'mask_bias': True}, {'use_structure_encoder': True, 'mask_bias': True}], name
