@@ -364,12 +364,15 @@ def summary_table(sweep: Sweep, metrics=None) -> str:
     lines += [r'\bottomrule', r'\end{tabular}']
     return '\n'.join(lines) + '\n'
 
-def effects_table(sweep: Sweep, metrics=None) -> str:
-    "booktabs tabular: every effect of the design (main effects, two-factor interactions, variants against the reference) x metrics, paired mean [95% CI]."
+def _effect_columns(sweep: Sweep, metrics=None):
+    "The metrics of an effects table, their effects by name, the first metric's rows and the LaTeX header cells."
     metrics = [m for m in (metrics or EFFECT_METRICS) if m in sweep.metrics()]
     effs = {m: sweep.effects(m).set_index('effect') for m in metrics}
-    first = effs[metrics[0]]
-    head = ' & '.join(latex_escape(METRIC_LABELS.get(m, m)) for m in metrics)
+    return metrics, effs, effs[metrics[0]], ' & '.join(latex_escape(METRIC_LABELS.get(m, m)) for m in metrics)
+
+def effects_table(sweep: Sweep, metrics=None) -> str:
+    "booktabs tabular: every effect of the design (main effects, two-factor interactions, variants against the reference) x metrics, paired mean [95% CI]."
+    metrics, effs, first, head = _effect_columns(sweep, metrics)
     lines = [r'\begin{tabular}{l' + 'c' * len(metrics) + '}', r'\toprule', f'effect & {head} \\\\']
     kind = None
     for effect, row in first.iterrows():
@@ -380,10 +383,7 @@ def effects_table(sweep: Sweep, metrics=None) -> str:
 
 def power_table(sweep: Sweep, metrics=None) -> str:
     "booktabs tabular: the minimum detectable effect (80% power, two-sided alpha 0.05) of every main effect and variant contrast x metrics."
-    metrics = [m for m in (metrics or EFFECT_METRICS) if m in sweep.metrics()]
-    effs = {m: sweep.effects(m).set_index('effect') for m in metrics}
-    first = effs[metrics[0]]
-    head = ' & '.join(latex_escape(METRIC_LABELS.get(m, m)) for m in metrics)
+    metrics, effs, first, head = _effect_columns(sweep, metrics)
     lines = [r'\begin{tabular}{lc' + 'c' * len(metrics) + '}', r'\toprule', f'effect & seeds $\\times$ pairs & {head} \\\\', r'\midrule']
     for effect, row in first[first.kind != 'interaction'].iterrows():
         cells = [('$\\pm$' + _fmt(effs[m].loc[effect, 'mde'], m)) if np.isfinite(effs[m].loc[effect, 'mde']) else '--' for m in metrics]
