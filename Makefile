@@ -15,7 +15,7 @@ JOBS ?= 1
 export PYTHONUNBUFFERED := 1
 export MPLBACKEND := Agg
 
-.PHONY: env browser tex docs test test-nbs test-py check-sync figures lab explorer thesis bench clean-env
+.PHONY: notebooks env browser tex docs test test-nbs test-py check-sync figures lab explorer thesis bench clean-env
 
 env: $(STAMP)
 
@@ -53,6 +53,10 @@ test: check-sync test-nbs test-py
 # The main job: run the notebooks that write figures/ (and, later, the ablation sweep).
 figures: env
 	$(BIN)/python tools/make_figures.py --data "$(DATA)" --preset "$(PRESET)" --jobs $(JOBS)
+
+# Execute every chapter and save its outputs in place (pictures, tables, numbers for readers); slow/cuda cells are skipped.
+notebooks: env
+	$(BIN)/python tools/execute_notebooks.py
 
 lab: env
 	$(BIN)/jupyter lab --notebook-dir=nbs
