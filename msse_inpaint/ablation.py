@@ -8,6 +8,7 @@ import datetime, json, math, os, platform, re, subprocess, sys, time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -15,14 +16,15 @@ import yaml
 from fastcore.script import call_parse, Param
 
 from .core import repo_root, atomic_write_text, atomic_write, check_positive_int, figures_dir, UserError, USER_ERRORS, cli_error
+from .reporting import mean_ci as _mean_ci, summarise, deprecated
 
 # %% auto #0
 __all__ = ['RESULT_FILE', 'ERROR_FILE', 'NOTEBOOK_FILE', 'GENERATED_OUTPUTS', 'RESERVED_PARAMETERS', 'RESERVED_COLUMNS',
-           'PAIR_KEYS', 'git_commit', 'environment_info', 'write_run_result', 'read_run_result', 'level_name', 'Design',
-           'Grid', 'load_grid', 'template_parameters', 'check_template_parameters', 'resolve_data', 'is_finished',
-           'run_one', 'run_sweep', 'SweepLockedError', 'sweep_lock', 'write_sweep_info', 'aggregate', 'mean_ci',
-           'summarize', 'paired_bootstrap', 'paired_scores', 'paired_effects', 'html_report', 'run_figures',
-           'parse_overrides', 'msse_ablate']
+           'mean_ci', 'summarize', 'PAIR_KEYS', 'git_commit', 'environment_info', 'write_run_result', 'read_run_result',
+           'level_name', 'Design', 'Grid', 'load_grid', 'template_parameters', 'check_template_parameters',
+           'resolve_data', 'is_finished', 'run_one', 'run_sweep', 'SweepLockedError', 'sweep_lock', 'write_sweep_info',
+           'aggregate', 'run_scores', 'paired_bootstrap', 'paired_scores', 'paired_effects', 'html_report',
+           'run_figures', 'parse_overrides', 'msse_ablate']
 
 # %% ../nbs/50_ablation.ipynb #d2f41f28
 RESULT_FILE = 'metrics.json'
@@ -494,29 +496,26 @@ def aggregate(grid: Grid, write: bool = True) -> pd.DataFrame:
         if path is not None: atomic_write_text(path, df.to_csv(index=False))
     return df
 
-# %% ../nbs/50_ablation.ipynb #17e67279
-def mean_ci(values, confidence: float = 0.95) -> tuple[float, float, float]:
-    "(mean, low, high): the mean of the finite `values` with a Student-t confidence interval (NaN bounds for fewer than 2 values)."
-    from scipy import stats
-    x = np.asarray([v for v in np.asarray(values, dtype=float).ravel() if np.isfinite(v)])
-    if len(x) == 0: return (math.nan, math.nan, math.nan)
-    m = float(x.mean())
-    if len(x) < 2: return (m, math.nan, math.nan)
-    half = float(stats.t.ppf(0.5 + confidence / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
-    return (m, m - half, m + half)
+# %% ../nbs/50_ablation.ipynb #dd1852ab
+def run_scores(results: pd.DataFrame,   # `aggregate`'s table: one row per (variant, seed) with `status` and the metrics
+               metrics: Sequence[str]) -> pd.DataFrame:
+    "One row per run, in grid order: `variant` and each of `metrics`, NaN for a run that did not finish and for a metric it lacks."
+    ok = (results.status == 'ok').to_numpy()
+    nan = np.full(len(results), np.nan)
+    return pd.DataFrame({'variant': results.variant.to_numpy(),
+                         **{m: np.where(ok, results[m].to_numpy(dtype=float), np.nan) if m in results else nan for m in metrics}})
 
-# %% ../nbs/50_ablation.ipynb #5a6da290
-def summarize(results: pd.DataFrame, metrics: list[str], confidence: float = 0.95) -> pd.DataFrame:
-    "Long table: one row per (variant, metric) with n (seeds), mean, ci_low, ci_high over the finished runs, variants in grid order."
-    ok = results[results.status == 'ok']
-    rows = []
-    for variant in dict.fromkeys(results.variant):
-        sub = ok[ok.variant == variant]
-        for metric in metrics:
-            vals = sub[metric].to_numpy(dtype=float) if metric in sub else np.array([])
-            m, lo, hi = mean_ci(vals, confidence)
-            rows.append({'variant': variant, 'metric': metric, 'n': int(np.isfinite(vals).sum()), 'mean': m, 'ci_low': lo, 'ci_high': hi})
-    return pd.DataFrame(rows)
+# %% ../nbs/50_ablation.ipynb #008dd2e7
+def _mean_ci_tuple(values, confidence: float = 0.95) -> tuple[float, float, float]:
+    r = _mean_ci(values, confidence)
+    return (r['mean'], r['ci_low'], r['ci_high'])
+
+def _summarize(results: pd.DataFrame, metrics: list[str], confidence: float = 0.95) -> pd.DataFrame:
+    s = summarise(run_scores(results, metrics), 'variant', metrics, confidence)
+    return s[['variant', 'metric', 'n', 'mean', 'ci_low', 'ci_high']]
+
+mean_ci = deprecated('ablation.mean_ci', "reporting.mean_ci (a dict: ['mean'], ['ci_low'], ['ci_high'])", _mean_ci_tuple)
+summarize = deprecated('ablation.summarize', "reporting.summarise(run_scores(results, metrics), 'variant', metrics)", _summarize)
 
 # %% ../nbs/50_ablation.ipynb #d0e5a006
 def paired_bootstrap(diffs, n_boot: int = 2000, confidence: float = 0.95, power: float = 0.8, alpha: float = 0.05,

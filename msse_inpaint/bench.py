@@ -157,7 +157,7 @@ def preset_config(name: str) -> Config:
     "A preset's `Config`, or for `'reference'` the shipped checkpoint's."
     if name == 'reference':
         from msse_inpaint.inference import default_checkpoint
-        from msse_inpaint.training import read_checkpoint, config_from_checkpoint
+        from msse_inpaint.checkpoint import read_checkpoint, config_from_checkpoint
         if (path := default_checkpoint()) is None: raise ValueError("preset 'reference': no shipped reference checkpoint was found")
         return config_from_checkpoint(read_checkpoint(path))
     if name not in PRESETS: raise ValueError(f'Unknown preset {name!r}: expected one of {", ".join([*PRESETS, "reference"])}')
@@ -320,5 +320,5 @@ def msse_bench(
         print(table.to_string(index=False, float_format=lambda v: f'{v:.2f}'))
     for line in comparison_lines(table): print(line)
     if csv:
-        from msse_inpaint.training import write_csv
+        from msse_inpaint.reporting import write_csv
         with user_errors('msse_bench'): write_csv(table.to_dict('records'), Path(csv).expanduser().resolve())

@@ -17,7 +17,8 @@ from torch.utils.data import Dataset
 
 from .core import (IMAGE_EXTENSIONS, NotAnImageError, atomic_write, check_image, check_positive_int, figures_dir, get_device,
                                image_size, is_image_file, read_image, read_image_array, shared_data_dir)
-from .masks import MASK_GENERATORS, check_hole_range, check_folder_masks, hole_ratio, make_mask, nvidia_root, save_figure
+from .masks import MASK_GENERATORS, check_hole_range, check_folder_masks, hole_ratio, make_mask, nvidia_root
+from .reporting import save_figure
 
 # %% auto #0
 __all__ = ['SKIMAGE_PHOTOS', 'SYNTHETIC_KINDS', 'CACHE_BYTES', 'PAIR_COLUMNS', 'EmptyFolderError', 'list_images',
@@ -26,7 +27,7 @@ __all__ = ['SKIMAGE_PHOTOS', 'SYNTHETIC_KINDS', 'CACHE_BYTES', 'PAIR_COLUMNS', '
            'builtin_photo_paths', 'SyntheticImage', 'synthetic_image', 'builtin_items', 'builtin_images',
            'builtin_image_paths', 'resolve_item', 'portable_ref', 'load_item', 'seeded_subset', 'split_items',
            'InpaintingDataset', 'load_pair_mask', 'get_dataloaders', 'get_dataloaders_from_config', 'show_examples',
-           'write_pairs_csv', 'read_pairs_csv', 'load_pair_row']
+           'write_pairs_csv', 'read_pairs_csv', 'load_pair_row', 'parse_pair']
 
 # %% ../nbs/01_data.ipynb #1b19ab1a
 class EmptyFolderError(ValueError):
@@ -622,11 +623,23 @@ def read_pairs_csv(path: str | Path) -> list[dict]:
     if not rows: raise ValueError(f'{path} holds no pairs')
     return rows
 
-def load_pair_row(row: dict, size: int = 256, allow_upscale: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+def load_pair_row(row: dict, size: int = 256, allow_upscale: bool = True,
+                  fit_mask: bool = False,   # a mask file from a mask set, not made for its image: resize it to `size` instead of checking its size
+                  ) -> tuple[torch.Tensor, torch.Tensor]:
     "The `(image (3,S,S), mask (1,S,S))` of one pairs-CSV row: the mask from its file (checked against the image) or drawn from generator and seed."
     image = load_item(row['image_path'], size, allow_upscale)
     if row.get('mask_path'):
-        mask = load_pair_mask(row['mask_path'], row.get('mask_hole_is') or 'white', image_path=row['image_path'], size=size, max_hole=None)
+        mask = load_pair_mask(row['mask_path'], row.get('mask_hole_is') or 'white', image_path=None if fit_mask else row['image_path'],
+                              size=size, max_hole=None)
     else:
         mask = torch.from_numpy(make_mask(row['mask_generator'], size, size, int(row['mask_seed'])))[None]
     return image, mask
+
+# %% ../nbs/01_data.ipynb #4d7df835
+def parse_pair(text: str | None, name: str) -> tuple[float, float] | None:
+    "Two numbers from text like `0.1,0.4` (spaces allowed), or None for None; a `ValueError` naming option `--name` otherwise."
+    if text is None: return None
+    try:
+        lo, hi = (float(t) for t in str(text).replace(' ', '').split(','))
+        return lo, hi
+    except ValueError: raise ValueError(f'--{name} expects two numbers like "0.1,0.4", got {text!r}') from None

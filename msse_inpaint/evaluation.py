@@ -16,15 +16,16 @@ from fastcore.script import call_parse, store_true
 from .core import (repo_root, atomic_write, atomic_write_text, shared_data_dir, show_grid, check_image, check_positive_int,
                                folder_lock, prepare_outputs, user_errors)
 from .data import (list_images, builtin_items, resolve_item, portable_ref, load_item, read_mask, as_mask,
-                               seeded_subset, write_pairs_csv, read_pairs_csv, PAIR_COLUMNS)
+                               seeded_subset, write_pairs_csv, read_pairs_csv, PAIR_COLUMNS, load_pair_row)
 from .masks import NVIDIA_BINS, nvidia_mask_paths, nvidia_bin_of, make_mask, mask_to_tensor
-from .metrics import MetricsCalculator, METRICS, summarise, lpips_status, composite
+from .metrics import MetricsCalculator, METRICS, lpips_status, composite
+from .reporting import METRIC_LABELS, LOWER_IS_BETTER, save_figure, markdown_table, summarise, deprecated
 
 # %% auto #0
-__all__ = ['BASELINES', 'TABLE_METRICS', 'METRIC_LABELS', 'EVAL_OUTPUTS', 'baseline_telea', 'baseline_navier_stokes',
-           'baseline_biharmonic', 'bin_label', 'dataset_of', 'image_sources', 'build_pairs', 'load_eval_pair',
+__all__ = ['BASELINES', 'load_eval_pair', 'TABLE_METRICS', 'qualitative_grid', 'EVAL_OUTPUTS', 'baseline_telea',
+           'baseline_navier_stokes', 'baseline_biharmonic', 'bin_label', 'dataset_of', 'image_sources', 'build_pairs',
            'evaluate', 'read_pairs_csv_rows', 'per_bin_summary', 'results_markdown', 'plot_metrics_vs_bin',
-           'qualitative_grid', 'model_method', 'included_results', 'run_evaluation', 'msse_eval']
+           'pairs_qualitative_grid', 'model_method', 'included_results', 'run_evaluation', 'msse_eval']
 
 # %% ../nbs/22_evaluation.ipynb #2fbb38ff
 def _check_inputs(image: torch.Tensor, mask: torch.Tensor, name: str):
@@ -151,15 +152,9 @@ def build_pairs(images=None,                  # folders / files / references (li
                                  hole_ratio=ratio, bin=bin_label(ratio), mask_hole_is=hole_is))
     return pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
 
-def load_eval_pair(row: dict, size: int = 256) -> tuple[torch.Tensor, torch.Tensor]:
-    "The `(image (3,S,S), mask (1,S,S))` of a pairs row: image resized + centre-cropped, mask file resized (nearest) or regenerated."
-    image = load_item(row['image_path'], size)
-    if row.get('mask_path'):
-        mask = read_mask(resolve_item(row['mask_path']), hole_is=row.get('mask_hole_is') or 'white', size=size, max_hole=None)
-        if tuple(mask.shape[-2:]) != (size, size): raise ValueError(f"mask {row['mask_path']} did not resize to {size}x{size}")
-    else:
-        mask = mask_to_tensor(make_mask(row['mask_generator'], size, size, int(row['mask_seed'])))
-    return image, mask
+# %% ../nbs/22_evaluation.ipynb #a653d6a0
+load_eval_pair = deprecated('evaluation.load_eval_pair', 'data.load_pair_row(row, size, fit_mask=True)',
+                            lambda row, size=256: load_pair_row(row, size, fit_mask=True))
 
 # %% ../nbs/22_evaluation.ipynb #c1e6de34
 def _as_output(x, where: str) -> torch.Tensor:
@@ -185,7 +180,7 @@ def evaluate(methods: Callable | dict[str, Callable],   # fn(image, mask) -> (3,
     calc = MetricsCalculator(use_lpips=use_lpips)
     start, out, skipped = time.time(), [], []
     for k, row in enumerate(rows):
-        try: image, mask = load_eval_pair(row, size)
+        try: image, mask = load_pair_row(row, size, fit_mask=True)
         except (ValueError, OSError) as e:   # a corrupt or missing image or mask: skip this pair, keep every other one
             skipped.append({'pair': k, 'image_path': row['image_path'], 'mask_path': row.get('mask_path') or '', 'error': str(e)})
             print(f'  skipped pair {k}: {e}', file=sys.stderr, flush=True); continue
@@ -217,9 +212,6 @@ def read_pairs_csv_rows(df: pd.DataFrame) -> list[dict]:
 # %% ../nbs/22_evaluation.ipynb #faace2fe
 TABLE_METRICS = ('psnr_hole', 'psnr_full', 'ssim_full', 'ssim_hole', 'psnr_boundary', 'psnr_boundary_2s', 'edge_f1',
                  'corner_recall', 'lpips')
-METRIC_LABELS = dict(psnr_hole='PSNR hole (dB)', psnr_full='PSNR full (dB)', ssim_full='SSIM full', ssim_hole='SSIM hole',
-                     psnr_boundary='PSNR boundary (dB)', psnr_boundary_2s='PSNR boundary 2-sided (dB)', edge_f1='edge F1',
-                     corner_recall='corner recall', corner_precision='corner precision', lpips='LPIPS (lower better)')
 
 def _bin_order(labels) -> list[str]:
     known = [b for b in ['00-01', *NVIDIA_BINS, '60-100'] if b in set(labels)]
@@ -243,13 +235,10 @@ def per_bin_summary(per_image: pd.DataFrame, metrics: Sequence[str] = METRICS, i
     wide['_m'] = wide.method.map({m: i for i, m in enumerate(methods)})
     return wide.sort_values(['dataset', '_b', '_m']).drop(columns=['_b', '_m']).reset_index(drop=True)
 
+# %% ../nbs/22_evaluation.ipynb #9a713bf1
 def _fmt(mean, ci, digits):
     if mean is None or not np.isfinite(mean): return 'n/a'
     return f'{mean:.{digits}f} ± {ci:.{digits}f}' if np.isfinite(ci) else f'{mean:.{digits}f}'
-
-def _markdown(header: list[str], rows: list[list[str]]) -> str:
-    lines = ['| ' + ' | '.join(header) + ' |', '|' + '|'.join(['---'] * len(header)) + '|']
-    return '\n'.join(lines + ['| ' + ' | '.join(r) + ' |' for r in rows])
 
 def results_markdown(summary: pd.DataFrame, metrics: Sequence[str] = TABLE_METRICS, lpips_note: str = '',
                      headline: Sequence[str] = ('psnr_hole', 'ssim_hole')) -> str:
@@ -270,16 +259,18 @@ def results_markdown(summary: pd.DataFrame, metrics: Sequence[str] = TABLE_METRI
                     r = d[(d.bin == b) & (d.method == meth)]
                     cells.append(_fmt(r[f'{m}_mean'].iloc[0], r[f'{m}_ci95'].iloc[0], digits[m]) if len(r) else '')
                 rows.append([b] + cells)
-            out.append(_markdown(['hole bin', *methods], rows) + '\n')
+            out.append(markdown_table(['hole bin', *methods], rows) + '\n')
     rows = [[r.dataset, r.bin, r.method, str(r.n_pairs)] + [_fmt(getattr(r, f'{m}_mean'), getattr(r, f'{m}_ci95'), digits[m]) for m in metrics]
             for r in summary.itertuples()]
     out.append('**All metrics** (mean ± 95% CI over images)\n')
-    out.append(_markdown(['dataset', 'bin', 'method', 'n', *[METRIC_LABELS.get(m, m) for m in metrics]], rows))
+    header = [METRIC_LABELS.get(m, m) + (' (lower better)' if m in LOWER_IS_BETTER else '') for m in metrics]
+    out.append(markdown_table(['dataset', 'bin', 'method', 'n', *header], rows))
     notes = ['Metrics per image on the 8-bit composite, then averaged; PSNR boundary is the hole side of a 5 px band, the 2-sided '
              'variant (known pixels included, as the earlier implementation measured) is inflated and only for comparison.']
     if 'lpips' in metrics and summary['lpips_n'].fillna(0).sum() == 0: notes.append(f'LPIPS: not computed. {lpips_note}')
     return '\n'.join(out) + '\n\n' + '\n'.join(f'*{n}*' for n in notes) + '\n'
 
+# %% ../nbs/22_evaluation.ipynb #209bc56f
 def plot_metrics_vs_bin(summary: pd.DataFrame, metrics: Sequence[str] = ('psnr_hole', 'ssim_hole', 'psnr_boundary', 'edge_f1', 'corner_recall', 'lpips'),
                         path: str | Path | None = None, dpi: int = 90):
     "Each metric against the hole bin (columns), one row per dataset, one line per method with 95% CI error bars."
@@ -303,15 +294,12 @@ def plot_metrics_vs_bin(summary: pd.DataFrame, metrics: Sequence[str] = ('psnr_h
             if i == len(datasets) - 1: ax.set_xlabel('hole area (%)', fontsize=7)
     axes[0, 0].legend(fontsize=7)
     fig.tight_layout()
-    if path is not None: _save_fig(fig, path, dpi)
+    if path is not None: save_figure(fig, path, dpi)
     return fig
 
-def _save_fig(fig, path, dpi):
-    path = Path(path)
-    atomic_write(path, lambda p: fig.savefig(p, dpi=dpi, format=path.suffix.lstrip('.') or 'png', bbox_inches='tight'))
-
-def qualitative_grid(pairs, methods: dict[str, Callable], n: int = 6, size: int = 256, seed: int = 0,
-                     path: str | Path | None = None, dpi: int = 80):
+# %% ../nbs/22_evaluation.ipynb #4213df12
+def pairs_qualitative_grid(pairs, methods: dict[str, Callable], n: int = 6, size: int = 256, seed: int = 0,
+                           path: str | Path | None = None, dpi: int = 80):
     "Rows of `n` pairs spread over bins and datasets (seeded): masked input, every method's composite, ground truth."
     rows = read_pairs_csv(pairs) if isinstance(pairs, (str, Path)) else (read_pairs_csv_rows(pairs) if isinstance(pairs, pd.DataFrame) else list(pairs))
     rng = np.random.default_rng(seed)
@@ -328,7 +316,7 @@ def qualitative_grid(pairs, methods: dict[str, Callable], n: int = 6, size: int 
         chosen.append(int(rng.choice(options)))
     images, titles = [], []
     for k in chosen:
-        image, mask = load_eval_pair(rows[k], size)
+        image, mask = load_pair_row(rows[k], size, fit_mask=True)
         known = image * (1 - mask)
         images.append(known + mask * torch.tensor([1.0, 1.0, 1.0]).view(3, 1, 1)); titles.append(f"input {rows[k]['bin']}%")
         for name, fn in methods.items():
@@ -338,8 +326,10 @@ def qualitative_grid(pairs, methods: dict[str, Callable], n: int = 6, size: int 
                 images.append(composite(_as_output(pred, rname), image, mask)); titles.append(rname)
         images.append(image); titles.append('ground truth')
     fig = show_grid(images, titles, ncols=len(images) // len(chosen), size=1.8)
-    if path is not None: _save_fig(fig, path, dpi)
+    if path is not None: save_figure(fig, path, dpi)
     return fig
+
+qualitative_grid = deprecated('evaluation.qualitative_grid', 'evaluation.pairs_qualitative_grid', pairs_qualitative_grid)
 
 # %% ../nbs/22_evaluation.ipynb #3c7489fe
 def model_method(checkpoint: str | Path, device: str = 'cpu', name: str = 'msse', work_size: int | str | None = 'auto') -> Callable:
@@ -409,7 +399,7 @@ def _run_evaluation(methods, pairs, out, size, grid, use_lpips, seed, settings, 
     table = results_markdown(summary, lpips_note=lpips_note)
     atomic_write_text(out / 'table.md', table)
     plt.close(plot_metrics_vs_bin(summary, path=out / 'metrics_vs_bin.png'))
-    if grid: plt.close(qualitative_grid(pairs, methods, n=grid, size=size, seed=seed, path=out / 'qualitative.png'))
+    if grid: plt.close(pairs_qualitative_grid(pairs, methods, n=grid, size=size, seed=seed, path=out / 'qualitative.png'))
     import cv2, skimage
     info = dict(settings=settings or {}, size=size, n_pairs=len(pairs), n_skipped=len(skipped), methods=list(dict.fromkeys(per_image.method)),
                 seconds_total=round(elapsed, 1), seconds_per_image={m: round(float(s), 4) for m, s in per_image.groupby('method', sort=False).seconds.mean().items()},

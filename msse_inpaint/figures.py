@@ -13,24 +13,20 @@ import pandas as pd
 import torch
 
 from .core import atomic_write, atomic_write_text, figures_dir, repo_root, to_display
-from .ablation import mean_ci, summarize, paired_effects, paired_bootstrap, Design
+from .ablation import run_scores, paired_effects, paired_bootstrap, Design
+from .reporting import METRIC_LABELS, LOWER_IS_BETTER, mean_ci, summarise, save_figure, latex_escape, deprecated
 
 # %% auto #0
-__all__ = ['METRIC_LABELS', 'MAIN_METRICS', 'EFFECT_METRICS', 'LOWER_IS_BETTER', 'REFERENCE_COLOR', 'PALETTE', 'UNITS',
-           'BASELINE_LABEL', 'PRIOR_OVERRIDES', 'IGNORES_S_LEVELS', 'Sweep', 'load_sweep', 'baseline_per_image',
-           'baseline_summary', 'save_fig', 'ablation_chart', 'bin_summary', 'hole_bin_chart', 'qualitative_grid',
-           'loss_curves', 'structure_attention_figure', 'latex_escape', 'effect_label', 'summary_table',
-           'effects_table', 'power_table', 'bins_table', 'effects_chart', 'prior_effects', 'prior_table',
-           'prior_reading', 'budget_table_tex', 'setup_sentence', 'verdict', 'design_sentence', 'section_tex',
-           'write_all']
+__all__ = ['MAIN_METRICS', 'EFFECT_METRICS', 'REFERENCE_COLOR', 'PALETTE', 'UNITS', 'BASELINE_LABEL', 'FIGURE_DPI', 'save_fig',
+           'qualitative_grid', 'PRIOR_OVERRIDES', 'IGNORES_S_LEVELS', 'Sweep', 'load_sweep', 'baseline_per_image',
+           'baseline_summary', 'ablation_chart', 'bin_summary', 'hole_bin_chart', 'sweep_qualitative_grid',
+           'loss_curves', 'structure_attention_figure', 'effect_label', 'summary_table', 'effects_table', 'power_table',
+           'bins_table', 'effects_chart', 'prior_effects', 'prior_table', 'prior_reading', 'budget_table_tex',
+           'setup_sentence', 'verdict', 'design_sentence', 'section_tex', 'write_all']
 
 # %% ../nbs/51_figures.ipynb #8933d32a
-METRIC_LABELS = {'psnr_hole': 'PSNR hole (dB)', 'psnr_full': 'PSNR full (dB)', 'ssim_full': 'SSIM full', 'ssim_hole': 'SSIM hole',
-                 'psnr_boundary': 'PSNR boundary (dB)', 'psnr_boundary_2s': 'PSNR boundary, two-sided (dB)', 'edge_f1': 'edge F1 (hole)',
-                 'corner_recall': 'corner recall (hole)', 'corner_precision': 'corner precision', 'lpips': 'LPIPS'}
 MAIN_METRICS = ('psnr_hole', 'ssim_hole', 'psnr_boundary', 'edge_f1', 'corner_recall')
 EFFECT_METRICS = ('psnr_hole', 'ssim_hole', 'edge_f1', 'corner_recall')   # the effects table: the image metrics and what the method claims to improve
-LOWER_IS_BETTER = {'lpips'}
 REFERENCE_COLOR = '#7f7f7f'   # the reference variant (every factor at its first level); the others take PALETTE in design order
 PALETTE = ('#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#bcbd22', '#17becf')
 UNITS = {'psnr_hole': ' dB', 'psnr_full': ' dB', 'psnr_boundary': ' dB', 'psnr_boundary_2s': ' dB'}
@@ -83,6 +79,10 @@ class Sweep:
     def effects(self, metric: str) -> pd.DataFrame:
         "Every effect of the design on `metric`, paired per seed and evaluation pair (`ablation.paired_effects`)."
         return paired_effects(self.per_image(), self.design, metric)
+    def summary(self, metrics=None) -> pd.DataFrame:
+        "Each variant's mean over seeds with its 95% interval, per metric (`reporting.summarise` over `ablation.run_scores`), variants in grid order."
+        metrics = list(self.metrics() if metrics is None else metrics)
+        return summarise(run_scores(self.results, metrics), 'variant', metrics)
     def samples(self, variant: str, seed: int) -> dict | None:
         "A run's `samples.pt`, or None when it has none. Read with `weights_only=True`: a sweep folder is data, and a crafted file must not run code."
         path = self.run_dir(variant, seed) / 'samples.pt'
@@ -92,6 +92,7 @@ class Sweep:
             raise ValueError(f'{path} could not be read as a samples file ({type(e).__name__}: {str(e)[:200]}); expected tensors, '
                              'numbers, lists and dicts only, as the experiment template writes (it is loaded with weights_only=True)') from e
 
+# %% ../nbs/51_figures.ipynb #2aa57538
 def load_sweep(sweep_dir: str | Path) -> Sweep:
     "Read `sweep.json` and `results.csv` of a sweep folder; clear errors when it is not one."
     d = Path(sweep_dir)
@@ -126,17 +127,15 @@ def baseline_per_image(sweep: Sweep) -> pd.DataFrame:
     return df
 
 def baseline_summary(sweep: Sweep, metrics) -> dict:
-    "metric -> (mean, ci_low, ci_high) of Telea over the evaluation images (empty when the sweep has no pairs.csv)."
+    "metric -> `reporting.mean_ci` (mean, ci_low, ci_high, ...) of Telea over the evaluation images (empty when the sweep has no pairs.csv)."
     df = baseline_per_image(sweep)
     return {} if df.empty else {m: mean_ci(df[m].to_numpy(dtype=float)) for m in metrics if m in df}
 
 # %% ../nbs/51_figures.ipynb #bae76aa5
-def save_fig(fig, path: str | Path, dpi: int = 150) -> Path:
-    "Save a matplotlib figure as PNG atomically and close it."
-    import matplotlib.pyplot as plt
-    path = atomic_write(path, lambda p: fig.savefig(p, format='png', dpi=dpi, bbox_inches='tight'))
-    plt.close(fig)
-    return path
+FIGURE_DPI = 150   # the thesis figures' resolution
+
+save_fig = deprecated('figures.save_fig', 'reporting.save_figure(fig, path, FIGURE_DPI, close=True)',
+                      lambda fig, path, dpi=FIGURE_DPI: save_figure(fig, path, dpi, close=True))
 
 def _fmt(x: float, metric: str = '', digits: int | None = None) -> str:
     if x is None or not np.isfinite(x): return '--'
@@ -156,7 +155,7 @@ def ablation_chart(sweep: Sweep, metrics=None, ncols: int = 3, size: float = 3.0
     data = sweep.ok.assign(label=sweep.ok.variant.map(sweep.label))
     labels = [sweep.label(v) for v in order]
     palette = {sweep.label(v): sweep.color(v) for v in order}
-    summ = summarize(sweep.results, metrics).set_index(['variant', 'metric'])
+    summ = sweep.summary(metrics).set_index(['variant', 'metric'])
     ref = baseline_summary(sweep, metrics)
     for ax, metric in zip(axes.flat, metrics):
         sns.barplot(data=data, x='label', y=metric, hue='label', order=labels, hue_order=labels, palette=palette, errorbar=None,
@@ -166,9 +165,9 @@ def ablation_chart(sweep: Sweep, metrics=None, ncols: int = 3, size: float = 3.0
             r = summ.loc[(v, metric)]
             if np.isfinite(r.ci_low): ax.errorbar(i, r['mean'], yerr=[[r['mean'] - r.ci_low], [r.ci_high - r['mean']]], color='black', capsize=5, lw=1.5)
         vals = data[metric].to_numpy(dtype=float); lows = summ.xs(metric, level='metric').ci_low.to_numpy(dtype=float)
-        if metric in ref and np.isfinite(ref[metric][0]):
-            ax.axhline(ref[metric][0], ls='--', color='black', lw=1, label=BASELINE_LABEL)
-            vals = np.r_[vals, ref[metric][0]]
+        if metric in ref and np.isfinite(ref[metric]['mean']):
+            ax.axhline(ref[metric]['mean'], ls='--', color='black', lw=1, label=BASELINE_LABEL)
+            vals = np.r_[vals, ref[metric]['mean']]
             if metric == metrics[0]: ax.legend(fontsize=7, loc='lower right')
         lo = np.nanmin(np.r_[vals, lows[np.isfinite(lows)]]); hi = np.nanmax(np.r_[vals, summ.xs(metric, level='metric').ci_high.to_numpy(dtype=float)])
         pad = 0.15 * (hi - lo if hi > lo else abs(hi) + 1e-3)
@@ -188,8 +187,8 @@ def bin_summary(sweep: Sweep, metric: str = 'psnr_hole') -> pd.DataFrame:
     per_run = pi.groupby(['variant', 'seed', 'bin'], sort=False)[metric].mean().reset_index()
     rows = []
     for (v, b), g in per_run.groupby(['variant', 'bin'], sort=False):
-        m, lo, hi = mean_ci(g[metric])
-        rows.append(dict(variant=v, bin=b, mean=m, ci_low=lo, ci_high=hi, n=len(g)))
+        r = mean_ci(g[metric])
+        rows.append(dict(variant=v, bin=b, mean=r['mean'], ci_low=r['ci_low'], ci_high=r['ci_high'], n=len(g)))
     out = pd.DataFrame(rows)
     out['variant'] = pd.Categorical(out.variant, sweep.variants, ordered=True)
     return out.sort_values(['variant', 'bin']).reset_index(drop=True)
@@ -222,7 +221,7 @@ def hole_bin_chart(sweep: Sweep, metrics=('psnr_hole', 'ssim_hole'), size: float
 # %% ../nbs/51_figures.ipynb #675a078a
 def _masked(image, mask): return image * (1 - mask) + mask * torch.tensor([1.0, 1.0, 1.0]).view(3, 1, 1)
 
-def qualitative_grid(sweep: Sweep, seed: int | None = None, n: int = 4, size: float = 1.7):
+def sweep_qualitative_grid(sweep: Sweep, seed: int | None = None, n: int = 4, size: float = 1.7):
     "Rows: evaluation pairs; columns: masked input, each variant's output (same seed), ground truth."
     import matplotlib.pyplot as plt
     seed = sweep.seeds[0] if seed is None else seed
@@ -242,6 +241,8 @@ def qualitative_grid(sweep: Sweep, seed: int | None = None, n: int = 4, size: fl
     fig.suptitle(f'Qualitative comparison ({sweep.name}, seed {seed}): hole shown white in the input', y=1.0, fontsize=10)
     fig.tight_layout()
     return fig
+
+qualitative_grid = deprecated('figures.qualitative_grid', 'figures.sweep_qualitative_grid', sweep_qualitative_grid)
 
 # %% ../nbs/51_figures.ipynb #3a59c84c
 def loss_curves(sweep: Sweep, columns=('train_loss', 'valid_loss'), size: float = 3.6):
@@ -305,12 +306,6 @@ def structure_attention_figure(sweep: Sweep, variant: str | None = None, seed: i
     return fig
 
 # %% ../nbs/51_figures.ipynb #101ac46f
-def latex_escape(s) -> str:
-    "Escape LaTeX special characters in plain text."
-    rep = {'\\': r'\textbackslash{}', '&': r'\&', '%': r'\%', '$': r'\$', '#': r'\#', '_': r'\_', '{': r'\{', '}': r'\}',
-           '~': r'\textasciitilde{}', '^': r'\textasciicircum{}'}
-    return ''.join(rep.get(c, c) for c in str(s))
-
 def _pm(mean, lo, hi, metric) -> str:
     if not np.isfinite(mean): return '--'
     if not np.isfinite(lo): return _fmt(mean, metric)
@@ -343,7 +338,7 @@ def _reading(r, metric: str) -> str:
 def summary_table(sweep: Sweep, metrics=None) -> str:
     "booktabs tabular: variants x metrics, mean ± 95% half-width over seeds, best mean bold, n seeds per row."
     metrics = [m for m in (metrics or MAIN_METRICS) if m in sweep.metrics()]
-    s = summarize(sweep.results, metrics).set_index(['variant', 'metric'])
+    s = sweep.summary(metrics).set_index(['variant', 'metric'])
     best = {}
     for m in metrics:
         means = s.xs(m, level='metric')['mean']
@@ -360,7 +355,7 @@ def summary_table(sweep: Sweep, metrics=None) -> str:
         lines.append(f'{latex_escape(sweep.label(v))} & {n} & ' + ' & '.join(cells) + r' \\')
     if ref := baseline_summary(sweep, metrics):
         lines.append(r'\midrule')
-        lines.append(f'{latex_escape(BASELINE_LABEL)}$^\\ast$ & -- & ' + ' & '.join(_pm(*ref[m], m) if m in ref else '--' for m in metrics) + r' \\')
+        lines.append(f'{latex_escape(BASELINE_LABEL)}$^\\ast$ & -- & ' + ' & '.join(_pm(ref[m]['mean'], ref[m]['ci_low'], ref[m]['ci_high'], m) if m in ref else '--' for m in metrics) + r' \\')
     lines += [r'\bottomrule', r'\end{tabular}']
     return '\n'.join(lines) + '\n'
 
@@ -571,10 +566,10 @@ def verdict(sweep: Sweep, metrics=('psnr_hole', 'edge_f1', 'corner_recall')) -> 
     sentences.append(prior_reading(prior_effects(sweep)))
     ref = baseline_summary(sweep, ['psnr_hole'])
     if 'psnr_hole' in ref and 'psnr_hole' in metrics:
-        best = summarize(sweep.results, ['psnr_hole']).set_index('variant')['mean']
+        best = sweep.summary(['psnr_hole']).set_index('variant')['mean']
         v = best.idxmax()
-        gap = best[v] - ref['psnr_hole'][0]
-        sentences.append(f'For reference, the classical method of Telea scored {ref["psnr_hole"][0]:.2f} dB hole PSNR on the same pairs; '
+        gap = best[v] - ref['psnr_hole']['mean']
+        sentences.append(f'For reference, the classical method of Telea scored {ref["psnr_hole"]["mean"]:.2f} dB hole PSNR on the same pairs; '
                          f'the best variant ({latex_escape(sweep.label(v))}, {best[v]:.2f} dB) is {abs(gap):.2f} dB '
                          + ('above' if gap >= 0 else 'below') + ' it.')
     return ' '.join(sentences) + '\n'
@@ -633,12 +628,12 @@ def write_all(sweep: Sweep, figures_out: str | Path | None = None, tables_out: s
     "Every figure, table and text fragment of a sweep; returns name -> path."
     figures_out = Path(figures_out or figures_dir()); tables_out = Path(tables_out or repo_root() / 'thesis' / 'tables')
     n = sweep.name
-    figs = {'chart': save_fig(ablation_chart(sweep), figures_out / f'ablation_{n}_chart.png'),
-            'bins': save_fig(hole_bin_chart(sweep), figures_out / f'ablation_{n}_hole_bins.png'),
-            'qualitative': save_fig(qualitative_grid(sweep), figures_out / f'ablation_{n}_qualitative.png'),
-            'loss': save_fig(loss_curves(sweep), figures_out / f'ablation_{n}_loss_curves.png'),
-            'structure': save_fig(structure_attention_figure(sweep), figures_out / f'ablation_{n}_structure_attention.png'),
-            'effects_chart': save_fig(effects_chart(sweep), figures_out / f'ablation_{n}_effects.png')}
+    figs = {'chart': save_figure(ablation_chart(sweep), figures_out / f'ablation_{n}_chart.png', FIGURE_DPI, close=True),
+            'bins': save_figure(hole_bin_chart(sweep), figures_out / f'ablation_{n}_hole_bins.png', FIGURE_DPI, close=True),
+            'qualitative': save_figure(sweep_qualitative_grid(sweep), figures_out / f'ablation_{n}_qualitative.png', FIGURE_DPI, close=True),
+            'loss': save_figure(loss_curves(sweep), figures_out / f'ablation_{n}_loss_curves.png', FIGURE_DPI, close=True),
+            'structure': save_figure(structure_attention_figure(sweep), figures_out / f'ablation_{n}_structure_attention.png', FIGURE_DPI, close=True),
+            'effects_chart': save_figure(effects_chart(sweep), figures_out / f'ablation_{n}_effects.png', FIGURE_DPI, close=True)}
     tabs = {'summary': atomic_write_text(tables_out / f'ablation_{n}_summary.tex', summary_table(sweep)),
             'effects': atomic_write_text(tables_out / f'ablation_{n}_effects.tex', effects_table(sweep)),
             'power': atomic_write_text(tables_out / f'ablation_{n}_power.tex', power_table(sweep)),
@@ -647,7 +642,7 @@ def write_all(sweep: Sweep, figures_out: str | Path | None = None, tables_out: s
     else: (tables_out / f'ablation_{n}_prior.tex').unlink(missing_ok=True)   # no MSSE-on run: no table, not an old one
     tabs['verdict'] = atomic_write_text(tables_out / f'ablation_{n}_verdict.tex', verdict(sweep))
     tabs['section'] = atomic_write_text(tables_out / f'ablation_{n}_section.tex', section_tex(sweep, figs, tabs))
-    summ = summarize(sweep.results, sweep.metrics())
+    summ = sweep.summary(sweep.metrics())
     tabs['summary_csv'] = atomic_write_text(tables_out / f'ablation_{n}_summary.csv', summ.to_csv(index=False))
     effects = pd.concat([sweep.effects(m) for m in sweep.metrics()], ignore_index=True)
     tabs['effects_csv'] = atomic_write_text(tables_out / f'ablation_{n}_effects.csv', effects.to_csv(index=False))

@@ -16,16 +16,17 @@ from .core import (repo_root, get_device, read_image, save_image, NotAnImageErro
                                prepare_outputs, user_errors, UserError)
 from .config import Config
 from .data import (list_images, load_item, builtin_items, SyntheticImage, as_mask, read_mask, load_pair,
-                               load_and_resize)
+                               load_and_resize, parse_pair)
 from .masks import make_mask
 from .models import InpaintingNetwork
 from .fast_path import resolve_fast_path, apply_fast_path
 from .metrics import MetricsCalculator
-from .training import read_checkpoint, config_from_checkpoint, plot_val_grid, save_figure, write_csv
+from .checkpoint import read_checkpoint, config_from_checkpoint, export_checkpoint
+from .reporting import plot_val_grid, save_figure, write_csv
 
 # %% auto #0
 __all__ = ['REFERENCE_CHECKPOINT', 'TEST_OUTPUTS', 'checkpoint_search_paths', 'default_checkpoint', 'load_model',
-           'export_checkpoint', 'training_scale', 'working_size', 'inpaint', 'collect_pairs', 'run_test', 'msse_test']
+           'training_scale', 'working_size', 'inpaint', 'collect_pairs', 'run_test', 'msse_test']
 
 # %% ../nbs/31_inference.ipynb #4a5d91a6
 REFERENCE_CHECKPOINT = 'msse_reference.pth'
@@ -76,14 +77,6 @@ def load_model(checkpoint: str | Path | None = None, device: str | torch.device 
     device = get_device(device)
     model.fast_path = resolve_fast_path(device, precision, compile='off')   # inference sizes vary: no compilation
     return apply_fast_path(model.to(device), model.fast_path).eval()
-
-# %% ../nbs/31_inference.ipynb #096f3d15
-def export_checkpoint(source: str | Path, dest: str | Path, half: bool = True, info: dict | None = None) -> Path:
-    "Write the shippable part of training checkpoint `source` to `dest` (weights in half precision by default, plus `info`)."
-    ck = read_checkpoint(source)
-    model = {k: v.half() if half and torch.is_tensor(v) and v.is_floating_point() else v for k, v in ck['model'].items()}
-    keep = {k: ck[k] for k in ('config', 'epoch', 'metrics', 'best', 'history') if k in ck}
-    return atomic_torch_save({**keep, 'model': model, 'exported_from': str(source), 'info': dict(info or {})}, dest)
 
 # %% ../nbs/31_inference.ipynb #fdc97f35
 def _as_image(image) -> torch.Tensor:
@@ -277,7 +270,6 @@ def msse_test(
     overwrite: store_true = False,  # replace the outputs of an earlier run in --save_dir (deleted first) instead of refusing
 ):
     "Inpaint a folder (metrics, test_results.png) or one image with a trained model (the seed's test.py)."
-    from msse_inpaint.training import _parse_pair
     with user_errors('msse_test'):
         if (image_path is None) != (mask_path is None):
             raise ValueError('--image_path and --mask_path go together: give both for one image, or neither for a folder')
@@ -305,7 +297,7 @@ def msse_test(
         with warnings.catch_warnings():   # skipped items are reported once, below
             warnings.filterwarnings('ignore', message='.*skipped')
             pairs = collect_pairs(test_root, mask_root, mask_hole_is, image_size or training_scale(cfg), mask_kind or cfg.val_mask_kind,
-                                  _parse_pair(hole_range, 'hole_range'), seed, max_images, skipped=skipped)
+                                  parse_pair(hole_range, 'hole_range'), seed, max_images, skipped=skipped)
         summary = run_test(model, pairs, out_dir, n_show=n_show, use_lpips=use_lpips, boundary_width=cfg.boundary_width,
                            overwrite=overwrite, skipped=skipped)
     print(f'msse_test: {len(pairs)} image(s) from {test_root or "the built-in images"} -> {out_dir}')

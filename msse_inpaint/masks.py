@@ -14,13 +14,14 @@ import numpy as np
 import torch
 
 from .core import as_generator, atomic_write, check_positive_int, figures_dir, shared_data_dir
+from .reporting import save_figure
 
 # %% auto #0
 __all__ = ['LAMA_PRESETS', 'MASK_GENERATORS', 'NVIDIA_BINS', 'hole_ratio', 'rect_mask', 'freeform_mask', 'mixed_mask',
            'lama_mask', 'lama_thin_mask', 'lama_medium_mask', 'lama_thick_mask', 'legacy_rect_mask',
            'legacy_freeform_mask', 'legacy_mixed_mask', 'check_hole_range', 'make_mask', 'mask_to_tensor',
            'nvidia_root', 'nvidia_bin_of', 'nvidia_bins_for', 'nvidia_mask_paths', 'border_distance', 'nvidia_mask',
-           'folder_mask_paths', 'check_folder_masks', 'folder_mask', 'mask_statistics', 'mask_figure', 'save_figure',
+           'folder_mask_paths', 'check_folder_masks', 'folder_mask', 'mask_statistics', 'mask_figure',
            'save_mask_figures', 'masks_overview_figure', 'nvidia_figure']
 
 # %% ../nbs/02_masks.ipynb #88bd0e2c
@@ -388,10 +389,6 @@ def mask_figure(kind: str, n: int = 200, size: int = 256, seed: int = 0, n_show:
     fig.suptitle(f"'{kind}' masks at {size}x{size} (white = hole): {n_show} shown, histogram over {n} seeded masks")
     fig.tight_layout()
     return fig
-
-def save_figure(fig, path: str | Path, dpi: int = 110) -> Path:
-    "Save a matplotlib figure as PNG atomically."
-    return atomic_write(path, lambda p: fig.savefig(p, format='png', dpi=dpi))
 
 def save_mask_figures(kinds: Sequence[str] | None = None, n: int = 200, size: int = 256, seed: int = 0) -> list[Path]:
     "Write `figures/masks_<kind>.png` for each generator; returns the paths."

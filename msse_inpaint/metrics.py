@@ -15,12 +15,13 @@ import torch.nn.functional as F
 
 from .core import check_image
 from .data import as_mask
+from .reporting import mean_ci, summarise as _summarise, deprecated
 
 # %% auto #0
-__all__ = ['ALEXNET_WEIGHTS_FILE', 'METRICS', 'HIGHER_IS_BETTER', 'quantize', 'composite', 'psnr', 'psnr_hole', 'psnr_full',
-           'ssim_map', 'ssim', 'ssim_hole', 'ssim_full', 'boundary_region', 'boundary_psnr', 'edge_map', 'edge_f1',
-           'corner_points', 'corner_scores', 'corner_recall', 'lpips_status', 'lpips_score', 'mean_ci', 'image_metrics',
-           'summarise', 'MetricsCalculator']
+__all__ = ['ALEXNET_WEIGHTS_FILE', 'METRICS', 'HIGHER_IS_BETTER', 'summarise', 'quantize', 'composite', 'psnr', 'psnr_hole',
+           'psnr_full', 'ssim_map', 'ssim', 'ssim_hole', 'ssim_full', 'boundary_region', 'boundary_psnr', 'edge_map',
+           'edge_f1', 'corner_points', 'corner_scores', 'corner_recall', 'lpips_status', 'lpips_score', 'image_metrics',
+           'MetricsCalculator']
 
 # %% ../nbs/21_metrics.ipynb #6fa3d8b8
 def quantize(x: torch.Tensor) -> torch.Tensor:
@@ -237,17 +238,6 @@ def lpips_score(pred: torch.Tensor, target: torch.Tensor, quantise: bool = True,
     with torch.no_grad():
         return _lpips_model(device)(pred[None].to(device) * 2 - 1, target[None].to(device) * 2 - 1).item()
 
-# %% ../nbs/21_metrics.ipynb #cd1aeb63
-def mean_ci(values: Sequence[float], confidence: float = 0.95) -> dict:
-    "Mean of the finite values, half-width of its Student-t confidence interval, and counts of finite, infinite and nan values."
-    from scipy import stats
-    v = np.asarray(values, dtype=np.float64).ravel()
-    finite = v[np.isfinite(v)]
-    n = len(finite)
-    mean = float(finite.mean()) if n else math.nan
-    ci = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * finite.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
-    return dict(mean=mean, ci95=ci, n=n, n_inf=int(np.isinf(v).sum()), n_nan=int(np.isnan(v).sum()))
-
 # %% ../nbs/21_metrics.ipynb #4c2296b8
 METRICS = ('psnr_hole', 'psnr_full', 'ssim_full', 'ssim_hole', 'psnr_boundary', 'psnr_boundary_2s', 'edge_f1',
            'corner_recall', 'corner_precision', 'lpips')
@@ -269,23 +259,7 @@ def image_metrics(output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor
                 edge_f1=edge_f1(o, t, m, edge_tolerance, quantise=False), corner_recall=recall, corner_precision=precision,
                 lpips=lpips_score(o, t, False, lpips_device) if use_lpips else math.nan)
 
-def summarise(per_image: pd.DataFrame, by: str | Sequence[str] | None = None, metrics: Sequence[str] = METRICS,
-              lpips_note: str | None = None) -> pd.DataFrame:
-    "Long table: one row per (group, metric) with mean, ci95, n, n_inf, n_nan and a note (e.g. why LPIPS is missing)."
-    by = [by] if isinstance(by, str) else list(by or [])
-    groups = per_image.groupby(by, sort=False, dropna=False) if by else [((), per_image)]
-    rows = []
-    for key, df in groups:
-        key = key if isinstance(key, tuple) else (key,)
-        for metric in metrics:
-            if metric not in df: continue
-            r = mean_ci(df[metric].to_numpy(dtype=float))
-            note = ''
-            if metric == 'lpips' and r['n'] == 0: note = lpips_note or lpips_status()[1]
-            elif r['n_inf']: note = f"{r['n_inf']} image(s) with a perfect region (inf) left out of the mean"
-            rows.append({**dict(zip(by, key)), 'metric': metric, **r, 'note': note})
-    return pd.DataFrame(rows)
-
+# %% ../nbs/21_metrics.ipynb #4439c97c
 class MetricsCalculator:
     "Per-image metrics over batches of composites, then means with 95% confidence intervals."
     def __init__(self, boundary_width: int = 5,     # hole-side band width (px) for boundary PSNR
@@ -327,4 +301,11 @@ class MetricsCalculator:
     def summary(self, by: str | Sequence[str] | None = None) -> pd.DataFrame:
         "Means with 95% confidence intervals (long format), optionally per group."
         if not self.rows: raise ValueError('MetricsCalculator.summary: no images scored yet (call update first)')
-        return summarise(self.per_image, by, lpips_note=self.lpips_reason)
+        return _summarise(self.per_image, by, METRICS, notes={'lpips': self.lpips_reason})
+
+# %% ../nbs/21_metrics.ipynb #c7b0c227
+def _lpips_summarise(per_image: pd.DataFrame, by: str | Sequence[str] | None = None, metrics: Sequence[str] = METRICS,
+                     lpips_note: str | None = None) -> pd.DataFrame:
+    return _summarise(per_image, by, metrics, notes={'lpips': lpips_note or lpips_status()[1]})
+
+summarise = deprecated('metrics.summarise', "reporting.summarise(per_image, by, METRICS, notes={'lpips': ...})", _lpips_summarise)

@@ -277,7 +277,7 @@ def show_structure(outputs: dict, image: torch.Tensor | None = None, mask: torch
     "Figure of (masked input,) coarse, structure map S over the image, output, for image `index` of a batch of `outputs`."
     import matplotlib.pyplot as plt
     from msse_inpaint.core import to_display
-    from msse_inpaint.msse import show_structure as overlay_structure
+    from msse_inpaint.msse import overlay_structure
     pick = lambda t: None if t is None else (t if t.dim() == 3 else t[index]).detach().float().cpu()
     im, mk = pick(image), pick(mask)
     panels = ([('masked input', im * (1 - mk) + 0.5 * mk if mk is not None else im)] if im is not None else [])

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from .pconv import PartialConv2d
 
 # %% auto #0
-__all__ = ['MultiScaleStructureEncoder', 'show_structure']
+__all__ = ['MultiScaleStructureEncoder', 'overlay_structure', 'show_structure']
 
 # %% ../nbs/12_msse.ipynb #a2893269
 def _box_mean(x: torch.Tensor, p: int) -> torch.Tensor:
@@ -94,10 +94,10 @@ class MultiScaleStructureEncoder(nn.Module):
         return S
 
 # %% ../nbs/12_msse.ipynb #ce8ca160
-def show_structure(image: torch.Tensor,              # (3,H,W) or (1,3,H,W) in [0,1]
-                   mask: torch.Tensor | None,        # (1,H,W) hole mask, outlined in cyan; None for no outline
-                   S: torch.Tensor,                  # (1,h,w) or (1,1,h,w) structure map, upsampled to (H,W)
-                   ax=None, title: str = 'structure map S', alpha: float = 0.6, cmap: str = 'magma', colorbar: bool = True):
+def overlay_structure(image: torch.Tensor,              # (3,H,W) or (1,3,H,W) in [0,1]
+                      mask: torch.Tensor | None,        # (1,H,W) hole mask, outlined in cyan; None for no outline
+                      S: torch.Tensor,                  # (1,h,w) or (1,1,h,w) structure map, upsampled to (H,W)
+                      ax=None, title: str = 'structure map S', alpha: float = 0.6, cmap: str = 'magma', colorbar: bool = True):
     "Overlay the structure map S (0..1) on a grey version of the image with the hole outlined; returns the axis."
     import matplotlib.pyplot as plt
     image = image.detach().float().cpu(); image = image[0] if image.dim() == 4 else image
@@ -114,3 +114,10 @@ def show_structure(image: torch.Tensor,              # (3,H,W) or (1,3,H,W) in [
     if colorbar: plt.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
     ax.set_title(title, fontsize=9); ax.axis('off')
     return ax
+
+def show_structure(*args, **kwargs):
+    "Deprecated: use `overlay_structure` (the model chapter's `models.show_structure` draws a figure of a model's outputs)."
+    import warnings
+    warnings.warn('msse.show_structure is deprecated and will be removed in the next release; use msse.overlay_structure',
+                  DeprecationWarning, stacklevel=2)
+    return overlay_structure(*args, **kwargs)

@@ -21,20 +21,21 @@ from fastcore.script import call_parse, store_true
 
 from .core import repo_root, seed_everything, check_positive_int, get_device, atomic_write, atomic_write_text, atomic_torch_save, to_display
 from .config import Config, make_config, load_config, PRESETS
-from .data import get_dataloaders_from_config
+from .data import get_dataloaders_from_config, parse_pair as _parse_pair
 from .models import InpaintingNetwork
 from .fast_path import fast_path_from_config, apply_fast_path
 from .losses import InpaintingLoss
 from . import metrics as _metrics
+from .checkpoint import (CHECKPOINT_FORMAT, ARCHITECTURE_FIELDS, CheckpointWriteError, save_checkpoint, read_checkpoint,
+                                     config_from_checkpoint)
+from .reporting import write_csv, save_figure, plot_val_grid, show_panel as _show
 
 # %% auto #0
-__all__ = ['METRIC_NAMES', 'CHECKPOINT_FORMAT', 'ARCHITECTURE_FIELDS', 'LR_FLOOR', 'LOSS_TERMS', 'RUN_OUTPUTS', 'flatten_terms',
-           'ProgressiveLoss', 'InpaintingBatch', 'ProgressiveWeighting', 'BF16Autocast', 'NonFiniteLossError',
-           'NonFiniteGuard', 'ClipGradients', 'PerImageMetric', 'validation_metrics', 'get_rng_state', 'set_rng_state',
-           'rng_preserved', 'CheckpointWriteError', 'save_checkpoint', 'read_checkpoint', 'config_from_checkpoint',
-           'write_csv', 'save_figure', 'plot_losses', 'plot_val_metrics', 'predict_samples', 'plot_val_grid',
-           'plot_structure_attention', 'RunLogger', 'Checkpointer', 'StopAfterEpoch', 'run_dir', 'build_learner',
-           'train', 'config_from_args', 'msse_train']
+__all__ = ['METRIC_NAMES', 'LR_FLOOR', 'LOSS_TERMS', 'RUN_OUTPUTS', 'flatten_terms', 'ProgressiveLoss', 'InpaintingBatch',
+           'ProgressiveWeighting', 'BF16Autocast', 'NonFiniteLossError', 'NonFiniteGuard', 'ClipGradients',
+           'PerImageMetric', 'validation_metrics', 'get_rng_state', 'set_rng_state', 'rng_preserved', 'plot_losses',
+           'plot_val_metrics', 'predict_samples', 'plot_structure_attention', 'RunLogger', 'Checkpointer',
+           'StopAfterEpoch', 'run_dir', 'build_learner', 'train', 'config_from_args', 'msse_train']
 
 # %% ../nbs/30_training.ipynb #7eecb764
 def flatten_terms(terms: dict) -> dict[str, torch.Tensor]:
@@ -182,60 +183,10 @@ def rng_preserved(dls=None):
     finally: set_rng_state(state, dls)
 
 # %% ../nbs/30_training.ipynb #b00a2254
-CHECKPOINT_FORMAT = 'msse_inpaint.checkpoint/1'
-ARCHITECTURE_FIELDS = ('base_channels', 'use_structure_encoder', 'attention_heads', 'attention_mask_bias')  # Config attributes that shape the network
 LR_FLOOR = 0.01  # the cosine schedule anneals from lr to lr * LR_FLOOR over all epochs
-
-class CheckpointWriteError(OSError):
-    "A checkpoint could not be written; no partial file was left and an earlier file of that name is unchanged."
-
-def save_checkpoint(state: dict, path: str | Path) -> Path:
-    "Write a checkpoint atomically (temporary file + rename): a failed write leaves no truncated file."
-    path = Path(path)
-    try: return atomic_torch_save(state, path)
-    except Exception as e:
-        raise CheckpointWriteError(f'Could not write checkpoint {path} ({type(e).__name__}: {e}); '
-                                   f'no partial file was left and any earlier {path.name} is unchanged') from e
-
-def read_checkpoint(path: str | Path, map_location='cpu') -> dict:
-    "Load and check a checkpoint written by `train` (any dict with 'config' and 'model'); a clear error otherwise."
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f'Checkpoint not found: {path}')
-    if path.is_dir(): raise IsADirectoryError(f'{path} is a folder; expected a checkpoint file (.pth) written by msse_train')
-    try: ck = torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as e:
-        raise ValueError(f'{path} could not be read as a checkpoint ({type(e).__name__}: {str(e)[:200]}); '
-                         'expected a complete .pth file written by msse_train') from e
-    if not isinstance(ck, dict) or not {'config', 'model'} <= set(ck):
-        got = sorted(map(str, ck))[:10] if isinstance(ck, dict) else type(ck).__name__
-        raise ValueError(f"{path} is not an msse_inpaint checkpoint: expected a dict with 'config' and 'model', got {got}")
-    return ck
-
-def config_from_checkpoint(ck: dict, **overrides) -> Config:
-    "The `Config` a checkpoint was trained with, with `overrides` (None values ignored) applied."
-    from dataclasses import fields
-    from msse_inpaint.config import upgrade_fields
-    d, known = upgrade_fields(ck['config']), {f.name for f in fields(Config)}
-    if unknown := sorted(set(d) - known):
-        warnings.warn(f'Ignoring configuration fields this version does not know: {", ".join(unknown)}')
-    d = {k: v for k, v in d.items() if k in known}
-    preset = d.pop('preset', 'default')
-    d.update({k: v for k, v in overrides.items() if v is not None})
-    return make_config(preset if preset in PRESETS else 'default', **d)
 
 # %% ../nbs/30_training.ipynb #816538c7
 LOSS_TERMS = ('total', 'coarse', 'refine', 'edge', 'corner', 'color', 'perceptual')
-
-def write_csv(rows: list[dict], path: str | Path) -> Path:
-    "Rows as CSV, written atomically; the header is the union of the rows' keys in first-seen order."
-    cols = list(dict.fromkeys(k for r in rows for k in r))
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=cols, lineterminator='\n'); w.writeheader(); w.writerows(rows)
-    return atomic_write_text(path, buf.getvalue())
-
-def save_figure(fig, path: str | Path, dpi: int = 110) -> Path:
-    "Save a matplotlib figure as PNG atomically."
-    return atomic_write(path, lambda p: fig.savefig(p, format='png', dpi=dpi, bbox_inches='tight'))
 
 def plot_losses(history: list[dict]):
     "Every loss term over the epochs, training (solid) and validation (dashed): a run's `loss.png`."
@@ -279,29 +230,6 @@ def predict_samples(model: nn.Module, dataset, n: int = 4, device='cpu') -> tupl
     try: out = model(image, mask)
     finally: model.train(was_training)
     return image.cpu(), mask.cpu(), _detach_cpu(out)
-
-def _show(ax, a, cmap=None, **kw):
-    a = to_display(a)
-    if a.ndim == 3: ax.imshow(np.clip(a, 0, 1))
-    else: ax.imshow(a, cmap=cmap or 'gray', **kw)
-    ax.axis('off')
-
-def plot_val_grid(image, mask, out: dict, title: str | None = None):
-    "One row per image: ground truth, mask, masked input, coarse, refined, final (the seed's `val_epoch_XXXX.png`)."
-    from matplotlib.figure import Figure
-    cols = ['ground truth', 'mask (white = hole)', 'masked input', 'coarse', 'refined', 'final']
-    n = image.shape[0]
-    fig = Figure(figsize=(1.9 * 6, 1.9 * n + (0.4 if title else 0)))
-    axes = fig.subplots(n, 6, squeeze=False)
-    for i in range(n):
-        masked = image[i] * (1 - mask[i]) + mask[i]
-        panels = [image[i], mask[i], masked, out['coarse'][i], out['refined'][i], out['output'][i]]
-        for j, (ax, p) in enumerate(zip(axes[i], panels)):
-            _show(ax, p, vmin=0, vmax=1)
-            if i == 0: ax.set_title(cols[j], fontsize=9)
-    if title: fig.suptitle(title)
-    fig.tight_layout()
-    return fig
 
 def plot_structure_attention(image, mask, out: dict, title: str | None = None):
     "Per image: masked input, the MSSE structure map S (when on) and each stage's attention weights for one hole query (red +, hole outlined)."
@@ -536,13 +464,6 @@ def _fit(cfg, folder, dls, ck, init, resume, stop_after_epoch, cbs, progress, n_
     return learn
 
 # %% ../nbs/30_training.ipynb #1feae754
-def _parse_pair(text: str | None, name: str) -> tuple[float, float] | None:
-    if text is None: return None
-    try:
-        lo, hi = (float(t) for t in str(text).replace(' ', '').split(','))
-        return lo, hi
-    except ValueError: raise ValueError(f'--{name} expects two numbers like "0.1,0.4", got {text!r}') from None
-
 def _off_switch(name: str, value, off: bool, off_flag: str, off_value: str):
     "The value of a switch that also has a `--no_...` flag; both given and disagreeing is an error naming them."
     if off and value is not None and value != off_value:

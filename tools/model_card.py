@@ -19,7 +19,7 @@ import torch
 from msse_inpaint.core import user_errors
 from msse_inpaint.inference import training_scale
 from msse_inpaint.training import read_checkpoint
-from msse_inpaint.metrics import mean_ci
+from msse_inpaint.reporting import mean_ci
 
 ROOT = Path(__file__).resolve().parents[1]
 # The earlier implementation's README (its own masks, its own metric code): hole PSNR, hole "SSIM" (a sum over three
