@@ -19,160 +19,16 @@ from .core import (IMAGE_EXTENSIONS, NotAnImageError, atomic_write, check_image,
                                image_size, is_image_file, read_image, read_image_array, shared_data_dir)
 from .masks import MASK_GENERATORS, check_hole_range, check_folder_masks, hole_ratio, make_mask, nvidia_root
 from .reporting import save_figure
+from .files import (EmptyFolderError, list_images, ImageTooSmallError, _check_size, load_and_resize, resize_mask,
+                                InvertedMaskError, MaskSizeError, FaintMaskError, as_mask, read_mask, check_mask, skimage_data_dir,
+                                resolve_path)
 
 # %% auto #0
-__all__ = ['SKIMAGE_PHOTOS', 'SYNTHETIC_KINDS', 'CACHE_BYTES', 'PAIR_COLUMNS', 'EmptyFolderError', 'list_images',
-           'ImageTooSmallError', 'load_and_resize', 'resize_mask', 'InvertedMaskError', 'MaskSizeError',
-           'FaintMaskError', 'as_mask', 'read_mask', 'check_mask', 'load_pair', 'skimage_data_dir',
-           'builtin_photo_paths', 'SyntheticImage', 'synthetic_image', 'builtin_items', 'builtin_images',
-           'builtin_image_paths', 'resolve_item', 'portable_ref', 'load_item', 'seeded_subset', 'split_items',
-           'InpaintingDataset', 'load_pair_mask', 'get_dataloaders', 'get_dataloaders_from_config', 'show_examples',
-           'write_pairs_csv', 'read_pairs_csv', 'load_pair_row', 'parse_pair']
-
-# %% ../nbs/01_data.ipynb #1b19ab1a
-class EmptyFolderError(ValueError):
-    "Raised when a folder holds no image files; the message names the folder."
-
-def list_images(root: str | Path, recursive: bool = True) -> list[Path]:
-    "Image files under `root` (recursively), sorted; non-image files skipped with a counted warning; a clear error on a missing or empty folder."
-    if root is None: raise ValueError('An image folder is required (got None)')
-    root = Path(root).expanduser()
-    if not root.exists(): raise FileNotFoundError(f'Image folder not found: {root}')
-    if not root.is_dir(): raise NotADirectoryError(f'Expected a folder of images, got a file: {root}')
-    images, others = [], []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith('.')) if recursive else []
-        for name in files:
-            if name.startswith('.'): continue
-            (images if is_image_file(name) else others).append(Path(folder) / name)
-    if others:
-        examples = ', '.join(p.relative_to(root).as_posix() for p in sorted(others)[:3])
-        warnings.warn(f'{root}: skipped {len(others)} non-image file(s) (e.g. {examples}); '
-                      f'image extensions are {", ".join(IMAGE_EXTENSIONS)}', stacklevel=2)
-    if not images:
-        raise EmptyFolderError(f'No image files found in {root}' + (' or its subfolders' if recursive else '')
-                               + (f' ({len(others)} other file(s) skipped)' if others else ' (the folder is empty)'))
-    return sorted(images, key=lambda p: p.relative_to(root).as_posix())
-
-# %% ../nbs/01_data.ipynb #be3e4fd6
-class ImageTooSmallError(ValueError):
-    "Raised when an image is smaller than the requested crop and upscaling is not allowed."
-
-def _check_size(size, name='size') -> int: return check_positive_int(size, name, 'pixels')
-
-def _resize_crop_geometry(height: int, width: int, size: int) -> tuple[int, int, int, int]:
-    "Scaled (height, width) with the shorter side = size, and the (top, left) of the centred size x size crop."
-    scale = size / min(height, width)
-    h, w = max(size, round(height * scale)), max(size, round(width * scale))
-    return h, w, (h - size) // 2, (w - size) // 2
-
-def _as_image_tensor(image, name: str) -> torch.Tensor:
-    "A `(3,H,W)` float tensor from a path, a tensor or an `(H,W,3)`/`(H,W)` array; a clear error otherwise."
-    if isinstance(image, (str, Path)): return read_image(image)
-    return check_image(image, name)   # the one check of dtype, shape and range
-
-def load_and_resize(image: str | Path | torch.Tensor | np.ndarray, size: int,
-                    allow_upscale: bool = True,   # an image smaller than the crop: upscale with a warning (True) or raise (False)
-                    name: str | None = None,      # how to name the image in messages (default: its path)
-                    ) -> torch.Tensor:
-    "A `(3, size, size)` float32 image in [0,1]: shorter side resized to `size` (antialiased), then the centre square cropped."
-    size = _check_size(size)
-    name = name or (str(image) if isinstance(image, (str, Path)) else 'image')
-    t = _as_image_tensor(image, name)
-    height, width = t.shape[-2:]
-    if min(height, width) < size:
-        msg = f'{name} is {width}x{height}, smaller than the {size}x{size} crop'
-        if not allow_upscale: raise ImageTooSmallError(msg + ' (allow_upscale=False); use a smaller size or larger images')
-        warnings.warn(msg + f': upscaled by {size / min(height, width):.2f}x', stacklevel=2)
-    h, w, top, left = _resize_crop_geometry(height, width, size)
-    if (h, w) != (height, width):
-        t = F.interpolate(t[None], size=(h, w), mode='bilinear', align_corners=False, antialias=True)[0].clamp_(0, 1)
-    return t[:, top:top + size, left:left + size].contiguous()
-
-def resize_mask(mask: torch.Tensor, size: int | tuple[int, int]) -> torch.Tensor:
-    "Nearest-neighbour resize of a `(1,H,W)` mask: an int `size` uses the image geometry (shorter side, centre crop), a pair is exact."
-    if isinstance(size, (tuple, list)):
-        hw = tuple(_check_size(s, 'size') for s in size)
-        if len(hw) != 2: raise ValueError(f'size must be an int or a (height, width) pair, got {size!r}')
-        return mask if tuple(mask.shape[-2:]) == hw else F.interpolate(mask[None].float(), size=hw, mode='nearest-exact')[0]
-    size = _check_size(size)
-    h, w, top, left = _resize_crop_geometry(*mask.shape[-2:], size)
-    if (h, w) != tuple(mask.shape[-2:]): mask = F.interpolate(mask[None].float(), size=(h, w), mode='nearest-exact')[0]
-    return mask[:, top:top + size, left:left + size].contiguous()
-
-# %% ../nbs/01_data.ipynb #56f032cd
-class InvertedMaskError(ValueError):
-    "Raised when a mask read with the given polarity is mostly hole, which suggests the other polarity."
-
-class MaskSizeError(ValueError):
-    "Raised when a mask does not have the size of its image."
-
-class FaintMaskError(ValueError):
-    "Raised when a mask's brightest pixel is neither black nor white enough to mark anything (e.g. a 0/1 mask saved as 8 bits)."
-
-def as_mask(mask: torch.Tensor | np.ndarray,
-            name: str = 'mask',               # how to name it in messages (a file's path)
-            hole_is: str = 'white',           # 'white': white (1) is the hole, the tensor convention; 'black': black is the hole
-            threshold: float = 0.5,           # grey level separating black from white
-            max_hole: float | None = None,    # more hole than this raises InvertedMaskError (None: no check)
-            ) -> torch.Tensor:
-    "The one rule for every mask (colour averaged, soft binarised at `threshold`, faint refused, then polarity): a `(1, H, W)` float32 tensor, 1 = hole."
-    if hole_is not in ('white', 'black'):
-        raise ValueError(f"hole_is must be 'white' (white pixels are the hole) or 'black' (white pixels are known) for {name}, got {hole_is!r}")
-    channels_first = isinstance(mask, torch.Tensor)
-    if channels_first: mask = mask.detach().cpu().numpy()
-    if not isinstance(mask, np.ndarray):
-        raise TypeError(f'{name}: expected a mask file, a (1, H, W) tensor or an (H, W) array, got {type(mask).__name__}')
-    if mask.dtype == bool: a = mask.astype(np.float32)
-    elif mask.dtype in (np.uint8, np.uint16): a = mask.astype(np.float32) / np.iinfo(mask.dtype).max
-    elif np.issubdtype(mask.dtype, np.floating): a = mask.astype(np.float32)
-    else: raise ValueError(f'{name}: expected a float mask in [0, 1], a bool or a uint8 mask, got dtype {mask.dtype}')
-    if a.ndim == 2: grey = a
-    elif a.ndim == 3 and channels_first and a.shape[0] in (1, 3): grey = a.mean(0)
-    elif a.ndim == 3 and not channels_first and a.shape[2] in (1, 3): grey = a.mean(2)
-    else:
-        hint = f'; for one mask of a batch pass {name}[0]' if a.ndim == 4 and a.shape[:2] == (1, 1) else ''
-        raise ValueError(f'{name}: expected one mask of shape (1, H, W) or (H, W), got {tuple(a.shape)}{hint}')
-    if not np.isfinite(grey).all(): raise ValueError(f'{name}: {int((~np.isfinite(grey)).sum())} value(s) are NaN or infinite')
-    lo, hi = float(grey.min(initial=0)), float(grey.max(initial=0))
-    if lo < 0 or hi > 1:
-        raise ValueError(f'{name}: mask values must be in [0, 1] (1 = white), found [{lo:.3g}, {hi:.3g}]; a 0..255 mask needs dividing by 255 (or pass it as uint8)')
-    if 0 < hi <= threshold:
-        raise FaintMaskError(f'{name}: its brightest pixel is {hi:.3g} (0 = black, 1 = white), not brighter than {threshold}, so nothing in it is white; '
-                             'a mask must be black and white (a 0/1 mask saved as 8 bits needs multiplying by 255)')
-    white = grey > threshold
-    hole = white if hole_is == 'white' else ~white
-    ratio = float(hole.mean())
-    if max_hole is not None and ratio > max_hole:
-        other = 'black' if hole_is == 'white' else 'white'
-        raise InvertedMaskError(
-            f"{name}: {ratio:.1%} of the mask is hole when read with hole_is='{hole_is}', more than max_hole={max_hole:.0%}; "
-            f"it looks inverted. If {hole_is} marks the known pixels in this file, use hole_is='{other}' (--mask_hole_is {other}); "
-            f'if the hole really covers that much, pass max_hole=None (--max_hole 1).')
-    return torch.from_numpy(hole.astype(np.float32))[None]
-
-def read_mask(path: str | Path,
-              hole_is: str,                     # 'white': white pixels are the hole (NVIDIA); 'black': black pixels are the hole
-              size: int | tuple[int, int] | None = None,  # int: image geometry (shorter side + centre crop); (h, w): exact; None: as stored
-              max_hole: float | None = 0.9,     # more hole than this raises InvertedMaskError (None: no check)
-              threshold: float = 0.5,           # grey level separating black from white, in [0, 1]
-              ) -> torch.Tensor:
-    "A mask file as a `(1, H, W)` float32 tensor in {0, 1}, **1 = hole**, with the polarity made explicit."
-    if hole_is not in ('white', 'black'):
-        raise ValueError(f"hole_is must be 'white' (white pixels are the hole) or 'black' (white pixels are known) "
-                         f'for mask {path}, got {hole_is!r}')
-    if isinstance(path, str) and path.startswith(('shared:', 'skimage:')): path = resolve_item(path)   # a pairs-CSV reference
-    mask = as_mask(read_image_array(path), str(path), hole_is=hole_is, threshold=threshold, max_hole=max_hole)
-    return mask if size is None else resize_mask(mask, size)
-
-def check_mask(mask: torch.Tensor, name: str = 'mask') -> torch.Tensor:
-    "Check that `mask` follows the convention: float `(1,H,W)` (or `(B,1,H,W)`), values exactly 0/1; returns it."
-    if not isinstance(mask, torch.Tensor): raise TypeError(f'{name}: expected a torch.Tensor, got {type(mask).__name__}')
-    if mask.ndim not in (3, 4) or mask.shape[-3] != 1:
-        raise ValueError(f'{name}: expected shape (1, H, W) or (B, 1, H, W), got {tuple(mask.shape)}')
-    if not bool(((mask == 0) | (mask == 1)).all()):
-        raise ValueError(f'{name}: values must be exactly 0 or 1 (1 = hole); found values in [{float(mask.min()):.3g}, {float(mask.max()):.3g}]')
-    return mask
+__all__ = ['SKIMAGE_PHOTOS', 'SYNTHETIC_KINDS', 'CACHE_BYTES', 'PAIR_COLUMNS', 'load_pair', 'builtin_photo_paths',
+           'SyntheticImage', 'synthetic_image', 'builtin_items', 'builtin_images', 'builtin_image_paths',
+           'resolve_item', 'portable_ref', 'load_item', 'seeded_subset', 'split_items', 'InpaintingDataset',
+           'load_pair_mask', 'get_dataloaders', 'get_dataloaders_from_config', 'show_examples', 'write_pairs_csv',
+           'read_pairs_csv', 'load_pair_row', 'parse_pair']
 
 # %% ../nbs/01_data.ipynb #588412d7
 def load_pair(image_path: str | Path, mask_path: str | Path, hole_is: str,
@@ -196,11 +52,6 @@ def load_pair(image_path: str | Path, mask_path: str | Path, hole_is: str,
 SKIMAGE_PHOTOS = ('astronaut.png', 'camera.png', 'chelsea.png', 'coffee.png', 'rocket.jpg', 'motorcycle_left.png', 'ihc.png',
                   'coins.png', 'horse.png', 'logo.png', 'retina.jpg', 'hubble_deep_field.jpg', 'moon.png', 'brick.png', 'grass.png', 'gravel.png')
 SYNTHETIC_KINDS = ('polygons', 'checkerboard', 'rectangles', 'stripes')
-
-def skimage_data_dir() -> Path:
-    "scikit-image's bundled data folder (inside the installed package)."
-    import skimage.data
-    return Path(skimage.data.__file__).parent
 
 def builtin_photo_paths() -> list[Path]:
     "The scikit-image photographs that are present in the installed package (all of `SKIMAGE_PHOTOS` in a normal install)."
@@ -357,12 +208,7 @@ def resolve_item(item: str | Path | SyntheticImage) -> Path | SyntheticImage:
         parts = s.split(':')
         if len(parts) != 3 or not parts[2].isdigit(): raise ValueError(f"Bad built-in reference {s!r}: expected 'builtin:<kind>:<seed>'")
         return SyntheticImage(parts[1], int(parts[2]))
-    if s.startswith('skimage:'): return skimage_data_dir() / s[len('skimage:'):]
-    if s.startswith('shared:'):
-        root = shared_data_dir()
-        if root is None: raise FileNotFoundError(f'{s} refers to ../shared/data, which is not present on this machine')
-        return root / s[len('shared:'):]
-    return Path(item)
+    return resolve_path(item)
 
 def portable_ref(item: str | Path | SyntheticImage) -> str:
     "The string a CSV should store: `builtin:`/`skimage:`/`shared:` references where they apply, else the path as given."

@@ -322,7 +322,7 @@ def nvidia_mask(height: int, width: int, rng: np.random.Generator,
                 bins: Sequence[str] | None = None,   # bin labels to draw from (default: all six)
                 root: str | Path | None = None, border: bool | None = None) -> np.ndarray:
     "A random NVIDIA test mask from `bins` (uniform over bins, then files), resized (nearest) to `(height, width)`."
-    from msse_inpaint.data import read_mask
+    from msse_inpaint.files import read_mask
     height, width = _check_hw(height, width)
     bins = list(bins or NVIDIA_BINS)
     paths = nvidia_mask_paths(bins[int(rng.integers(len(bins)))], root, border)
@@ -333,7 +333,7 @@ _FOLDER_LISTINGS: dict[str, list[Path]] = {}
 
 def folder_mask_paths(root: str | Path) -> list[Path]:
     "The image files under `root` (recursive, sorted; listed once per process), or a clear error for a missing or empty folder."
-    from msse_inpaint.data import list_images
+    from msse_inpaint.files import list_images
     key = str(Path(root).expanduser().resolve())
     if key not in _FOLDER_LISTINGS: _FOLDER_LISTINGS[key] = list_images(root)   # raises naming the folder when it is empty or absent
     return _FOLDER_LISTINGS[key]
@@ -351,7 +351,7 @@ def folder_mask(height: int, width: int, rng: np.random.Generator,
                 max_hole: float | None = 0.9,     # more hole than this: InvertedMaskError (see read_mask)
                 ) -> np.ndarray:
     "A random mask file from `root`, read with the explicit polarity `hole_is` and resized (nearest) to `(height, width)`."
-    from msse_inpaint.data import read_mask
+    from msse_inpaint.files import read_mask
     paths = check_folder_masks(root, hole_is)
     height, width = _check_hw(height, width)
     return read_mask(paths[int(rng.integers(len(paths)))], hole_is=hole_is, size=(height, width), max_hole=max_hole)[0].numpy()
@@ -421,7 +421,7 @@ def masks_overview_figure(kinds: Sequence[str] | None = None, n_show: int = 6, s
 def nvidia_figure(per_bin: int = 40, size: int = 256, seed: int = 0, root=None):
     "Three masks per NVIDIA bin (white = hole) and a histogram of the hole ratios of `per_bin` seeded masks per bin at `size`."
     import matplotlib.pyplot as plt
-    from msse_inpaint.data import read_mask
+    from msse_inpaint.files import read_mask
     rng = np.random.default_rng(seed)
     fig, axes = plt.subplots(4, 6, figsize=(13, 9), gridspec_kw=dict(height_ratios=[1, 1, 1, 1.1]))
     for j, label in enumerate(NVIDIA_BINS):
