@@ -18,10 +18,10 @@ from .data import as_mask
 from .reporting import mean_ci, summarise as _summarise, deprecated
 
 # %% auto #0
-__all__ = ['ALEXNET_WEIGHTS_FILE', 'METRICS', 'HIGHER_IS_BETTER', 'summarise', 'quantize', 'composite', 'psnr', 'psnr_hole',
-           'psnr_full', 'ssim_map', 'ssim', 'ssim_hole', 'ssim_full', 'boundary_region', 'boundary_psnr', 'edge_map',
-           'edge_f1', 'corner_points', 'corner_scores', 'corner_recall', 'lpips_status', 'lpips_score', 'image_metrics',
-           'MetricsCalculator']
+__all__ = ['ALEXNET_WEIGHTS_FILE', 'METRICS', 'HIGHER_IS_BETTER', 'EARLIER_REPORTED', 'summarise', 'quantize', 'composite',
+           'psnr', 'psnr_hole', 'psnr_full', 'ssim_map', 'ssim', 'ssim_hole', 'ssim_full', 'boundary_region',
+           'boundary_psnr', 'edge_map', 'edge_f1', 'corner_points', 'corner_scores', 'corner_recall', 'lpips_status',
+           'lpips_score', 'image_metrics', 'MetricsCalculator', 'earlier_reported_tex']
 
 # %% ../nbs/21_metrics.ipynb #6fa3d8b8
 def quantize(x: torch.Tensor) -> torch.Tensor:
@@ -302,6 +302,23 @@ class MetricsCalculator:
         "Means with 95% confidence intervals (long format), optionally per group."
         if not self.rows: raise ValueError('MetricsCalculator.summary: no images scored yet (call update first)')
         return _summarise(self.per_image, by, METRICS, notes={'lpips': self.lpips_reason})
+
+# %% ../nbs/21_metrics.ipynb #eeb1c6a7
+EARLIER_REPORTED = dict(
+    psnr_hole=20.82,                          # dB, "masked PSNR"
+    ssim=1.92,                                # its SSIM: a sum over three channels (about 0.64 per channel)
+    psnr_boundary=27.55,                      # dB, side of the boundary not stated
+    ablation_psnr=(19.5, 20.2, 19.8, 20.8),   # dB, its ablation of four variants
+)
+
+def earlier_reported_tex() -> str:
+    "LaTeX macros with `EARLIER_REPORTED` (the content of `thesis/tables/earlier_reported.tex`)."
+    e = EARLIER_REPORTED
+    macros = dict(EarlierPsnrHole=f"{e['psnr_hole']:.2f}", EarlierSsim=f"{e['ssim']:.2f}", EarlierSsimPerChannel=f"{e['ssim'] / 3:.2f}",
+                  EarlierPsnrBoundary=f"{e['psnr_boundary']:.2f}", EarlierAblation='/'.join(f'{v:.1f}' for v in e['ablation_psnr']))
+    return ('% generated from msse_inpaint.metrics.EARLIER_REPORTED (nbs/21_metrics.ipynb): edit it there, then\n'
+            '% python -c "from msse_inpaint.metrics import *; print(earlier_reported_tex(), end=\'\')" > thesis/tables/earlier_reported.tex\n'
+            + ''.join(f'\\providecommand{{\\{k}}}{{{v}}}\n' for k, v in macros.items()))
 
 # %% ../nbs/21_metrics.ipynb #c7b0c227
 def _lpips_summarise(per_image: pd.DataFrame, by: str | Sequence[str] | None = None, metrics: Sequence[str] = METRICS,

@@ -18,13 +18,15 @@ import torch
 
 from msse_inpaint.core import user_errors
 from msse_inpaint.inference import training_scale
-from msse_inpaint.training import read_checkpoint
+from msse_inpaint.checkpoint import read_checkpoint
+from msse_inpaint.metrics import EARLIER_REPORTED
 from msse_inpaint.reporting import mean_ci
 
 ROOT = Path(__file__).resolve().parents[1]
 # The earlier implementation's README (its own masks, its own metric code): hole PSNR, hole "SSIM" (a sum over three
-# channels, so 1.92 is about 0.64 per channel), boundary PSNR.
-EARLIER = {'psnr_hole': 20.82, 'ssim_hole': 1.92 / 3, 'psnr_boundary': 27.55}
+# channels, so divided by 3 here), boundary PSNR; defined once in msse_inpaint.metrics.EARLIER_REPORTED.
+EARLIER = {'psnr_hole': EARLIER_REPORTED['psnr_hole'], 'ssim_hole': EARLIER_REPORTED['ssim'] / 3,
+           'psnr_boundary': EARLIER_REPORTED['psnr_boundary']}
 
 
 def fmt(mean, ci, digits=2):
@@ -169,7 +171,7 @@ def main():
         lines += ['', '## On the earlier implementation\'s masks', '',
                   'Faces of `celebahq/val` at 256 px with the earlier implementation\'s own mask distribution (its rectangles of',
                   '10-30% side and its disk-like strokes, re-created as `legacy_mixed`, fixed seed, 3 masks per face), beside the',
-                  'numbers its README reports (its SSIM is a sum over three channels: 1.92 is about 0.64 per channel). Its',
+                  f'numbers its README reports (its SSIM is a sum over three channels: {EARLIER_REPORTED["ssim"]:.2f} is about {EARLIER["ssim_hole"]:.2f} per channel). Its',
                   'numbers come from its own model, data split and metric code, so the comparison is indicative only.', '',
                   f'| method | PSNR hole (dB) | SSIM hole | PSNR boundary, hole side (dB) | PSNR boundary, two-sided (dB) | mean hole ratio |',
                   '|---|---|---|---|---|---|']
@@ -180,7 +182,7 @@ def main():
                 return fmt(ci['mean'], ci['ci95'], digits)
             lines.append(f'| {method} | {mc("psnr_hole")} | {mc("ssim_hole", 3)} | {mc("psnr_boundary")} | {mc("psnr_boundary_2s")} | '
                          f'{d.hole_ratio.mean():.3f} |')
-        lines.append(f'| earlier implementation (its README) | {EARLIER["psnr_hole"]:.2f} | {EARLIER["ssim_hole"]:.2f} (1.92 / 3) | '
+        lines.append(f'| earlier implementation (its README) | {EARLIER["psnr_hole"]:.2f} | {EARLIER["ssim_hole"]:.2f} ({EARLIER_REPORTED["ssim"]:.2f} / 3) | '
                      f'{EARLIER["psnr_boundary"]:.2f} (side not stated) | | |')
     lines += ['', '## Limits', '* Trained briefly on a CPU: completions are blurry, and large holes show it. PSNR and SSIM reward',
               '  blur; no perceptual metric could be computed here (LPIPS weights are not available offline).',
