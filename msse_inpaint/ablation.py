@@ -13,6 +13,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 import yaml
+from fastcore.basics import patch
 from fastcore.script import call_parse, Param
 
 from .core import repo_root, atomic_write_text, atomic_write, check_positive_int, figures_dir, UserError, USER_ERRORS, cli_error
@@ -97,75 +98,12 @@ def level_name(level) -> str:
     if level is None: return 'none'
     return str(level)
 
+# %% ../nbs/50_ablation.ipynb #195de8b4
 @dataclass
 class Design:
     "A declared design: each factor's levels in order (the first is the reference) with the parameters each sets, and the cell of each variant."
     factors: dict   # factor -> {level: {template parameter: value}}
     cells: dict     # variant -> {factor: level}, one level of every factor
-
-    @classmethod
-    def from_spec(cls, factors, variants=None, where: str = 'the grid') -> 'Design':
-        "Check a declaration (`factors:` and `variants:` of a grid) and build the design; every problem is a `ValueError` naming `where` and the key."
-        def bad(msg): return ValueError(f'{where}: {msg}')
-        if not isinstance(factors, dict) or not factors:
-            raise bad('factors: expected a mapping factor -> {level: {parameter: value}}, e.g. structure: {off: {...}, on: {...}}')
-        facs, owner = {}, {}
-        for f, levels in factors.items():
-            if not isinstance(f, str) or not re.fullmatch(_NAME, f) or f in RESERVED_COLUMNS + RESERVED_PARAMETERS:
-                raise bad(f'factor name {f!r}: expected letters, digits, _ . or - (starting with a letter), not one of {", ".join(RESERVED_COLUMNS)}')
-            if not isinstance(levels, dict) or len(levels) < 2:
-                raise bad(f'factors.{f}: expected a mapping of at least two levels to the parameters each sets, got {levels!r}')
-            facs[f] = {}
-            for lvl, params in levels.items():
-                name = level_name(lvl)
-                if name in facs[f]: raise bad(f'factors.{f}: level {name!r} is declared twice')
-                params = {} if params is None else params
-                if not isinstance(params, dict): raise bad(f'factors.{f}.{name}: expected a mapping of template parameters, got {params!r}')
-                if clash := sorted(set(params) & set(RESERVED_PARAMETERS)): raise bad(f'factors.{f}.{name} sets {", ".join(clash)}, which the runner sets itself')
-                for k in params:
-                    if owner.setdefault(k, f) != f: raise bad(f'parameter {k!r} is set by two factors ({owner[k]} and {f}); each parameter belongs to one factor')
-                facs[f][name] = dict(params)
-            seen = {}
-            for name, params in facs[f].items():
-                key = json.dumps(params, sort_keys=True, default=str)
-                if key in seen: raise bad(f'factors.{f}: levels {seen[key]!r} and {name!r} set the same parameters ({params}), so they are one level')
-                seen[key] = name
-        if variants is None:   # the full factorial, each cell named by its levels
-            import itertools
-            variants = {'_'.join(f'{f}-{l}' for f, l in zip(facs, combo)): dict(zip(facs, combo))
-                        for combo in itertools.product(*[list(l) for l in facs.values()])}
-        if not isinstance(variants, dict) or not variants: raise bad('variants: expected a mapping variant -> {factor: level}')
-        cells, where_cell = {}, {}
-        for v, levels in variants.items():
-            if not isinstance(v, str) or not re.fullmatch(_NAME, v): raise bad(f'variant name {v!r}: expected letters, digits, _ . or -, starting with a letter')
-            if not isinstance(levels, dict): raise bad(f'variants.{v}: expected a mapping factor -> level (a cell of the design), got {levels!r}')
-            if unknown := [k for k in levels if k not in facs]:
-                raise bad(f'variants.{v} sets {", ".join(map(str, unknown))}, which is not a factor of the design (factors: {", ".join(facs)}); '
-                          'a variant is a cell of the design and names only a level of every factor: to vary something else, declare it as a factor')
-            if missing := [f for f in facs if f not in levels]:
-                raise bad(f'variants.{v} gives no level of factor(s) {", ".join(missing)}; every variant names one level of every factor')
-            cell = {}
-            for f in facs:
-                lvl = level_name(levels[f])
-                if lvl not in facs[f]: raise bad(f'variants.{v}: {f}={lvl!r} is not a declared level of {f} (levels: {", ".join(facs[f])})')
-                cell[f] = lvl
-            key = tuple(cell.values())
-            if key in where_cell:
-                raise bad(f'variants {where_cell[key]} and {v} are the same cell of the design ({", ".join(f"{f}={l}" for f, l in cell.items())}); '
-                          'two variants must differ in the level of at least one factor')
-            where_cell[key] = v
-            cells[v] = cell
-        return cls(facs, cells)
-
-    @classmethod
-    def infer(cls, variant_parameters: dict) -> 'Design':
-        "The design implied by per-variant parameters (sweeps recorded before designs were declared): one factor per parameter that varies."
-        names = list(dict.fromkeys(k for p in variant_parameters.values() for k in p))
-        varying = [k for k in names if len({json.dumps(p.get(k), default=str) for p in variant_parameters.values()}) > 1]
-        if not varying: raise ValueError(f'the variants {", ".join(variant_parameters)} do not differ in any parameter: there is no design to infer')
-        factors = {k: {level_name(p.get(k)): {k: p.get(k)} for p in variant_parameters.values()} for k in varying}
-        return cls.from_spec(factors, {v: {k: level_name(p.get(k)) for k in varying} for v, p in variant_parameters.items()},
-                             where='the recorded variants')
 
     @classmethod
     def from_dict(cls, d: dict) -> 'Design': return cls.from_spec(d['factors'], d['cells'], where='the recorded design')
@@ -188,41 +126,109 @@ class Design:
         return self.variant_at({f: self.reference_level(f) for f in self.factors})
     def describe(self, variant: str) -> str: return ', '.join(f'{f} {lvl}' for f, lvl in self.cells[variant].items())
 
-    def contrasts(self) -> list[dict]:
-        """Every effect the design estimates, as weights over variants: for each factor and non-reference level its main effect (the mean,
-        over the settings of the other factors where both cells exist, of the difference the level makes), each two-factor interaction
-        (difference of differences), and each variant against the reference variant."""
+# %% ../nbs/50_ablation.ipynb #ddaeb415
+@patch(cls_method=True)
+def from_spec(cls: Design, factors, variants=None, where: str = 'the grid') -> 'Design':
+    "Check a declaration (`factors:` and `variants:` of a grid) and build the design; every problem is a `ValueError` naming `where` and the key."
+    def bad(msg): return ValueError(f'{where}: {msg}')
+    if not isinstance(factors, dict) or not factors:
+        raise bad('factors: expected a mapping factor -> {level: {parameter: value}}, e.g. structure: {off: {...}, on: {...}}')
+    facs, owner = {}, {}
+    for f, levels in factors.items():
+        if not isinstance(f, str) or not re.fullmatch(_NAME, f) or f in RESERVED_COLUMNS + RESERVED_PARAMETERS:
+            raise bad(f'factor name {f!r}: expected letters, digits, _ . or - (starting with a letter), not one of {", ".join(RESERVED_COLUMNS)}')
+        if not isinstance(levels, dict) or len(levels) < 2:
+            raise bad(f'factors.{f}: expected a mapping of at least two levels to the parameters each sets, got {levels!r}')
+        facs[f] = {}
+        for lvl, params in levels.items():
+            name = level_name(lvl)
+            if name in facs[f]: raise bad(f'factors.{f}: level {name!r} is declared twice')
+            params = {} if params is None else params
+            if not isinstance(params, dict): raise bad(f'factors.{f}.{name}: expected a mapping of template parameters, got {params!r}')
+            if clash := sorted(set(params) & set(RESERVED_PARAMETERS)): raise bad(f'factors.{f}.{name} sets {", ".join(clash)}, which the runner sets itself')
+            for k in params:
+                if owner.setdefault(k, f) != f: raise bad(f'parameter {k!r} is set by two factors ({owner[k]} and {f}); each parameter belongs to one factor')
+            facs[f][name] = dict(params)
+        seen = {}
+        for name, params in facs[f].items():
+            key = json.dumps(params, sort_keys=True, default=str)
+            if key in seen: raise bad(f'factors.{f}: levels {seen[key]!r} and {name!r} set the same parameters ({params}), so they are one level')
+            seen[key] = name
+    if variants is None:   # the full factorial, each cell named by its levels
         import itertools
-        out, fs = [], list(self.factors)
-        def add(name, kind, factors, groups, levels):
-            if not groups: return
-            w = {}
-            for group in groups:
-                for v, sign in group: w[v] = w.get(v, 0.0) + sign / len(groups)
-            out.append(dict(effect=name, kind=kind, factors=factors, levels=levels, weights={v: x for v, x in w.items() if x != 0},
-                            n_cells=len(groups)))
-        for f in fs:
-            ref = self.reference_level(f)
-            for lvl in self.levels(f)[1:]:
-                groups = [[(v, 1), (u, -1)] for v, c in self.cells.items() if c[f] == lvl and (u := self.variant_at({**c, f: ref}))]
-                add(f'{f}: {lvl} - {ref}', 'main', (f,), groups, ((lvl, ref),))
-        for f, g in itertools.combinations(fs, 2):
-            rf, rg = self.reference_level(f), self.reference_level(g)
-            for a in self.levels(f)[1:]:
-                for b in self.levels(g)[1:]:
-                    groups = []
-                    for v, c in self.cells.items():
-                        if c[f] != a or c[g] != b: continue
-                        us = [self.variant_at({**c, g: rg}), self.variant_at({**c, f: rf}), self.variant_at({**c, f: rf, g: rg})]
-                        if all(us): groups.append([(v, 1), (us[0], -1), (us[1], -1), (us[2], 1)])
-                    two = len(self.factors[f]) == 2 and len(self.factors[g]) == 2
-                    add(f'{f} x {g}' if two else f'{f} x {g}: ({a} - {rf}) x ({b} - {rg})', 'interaction', (f, g), groups, ((a, rf), (b, rg)))
-        if (ref := self.reference) is not None:
-            for v in self.cells:
-                if v != ref:
-                    changed = tuple(f for f in fs if self.cells[v][f] != self.cells[ref][f])
-                    add(f'{v} - {ref}', 'variant', changed, [[(v, 1), (ref, -1)]], tuple((self.cells[v][f], self.cells[ref][f]) for f in changed))
-        return out
+        variants = {'_'.join(f'{f}-{l}' for f, l in zip(facs, combo)): dict(zip(facs, combo))
+                    for combo in itertools.product(*[list(l) for l in facs.values()])}
+    if not isinstance(variants, dict) or not variants: raise bad('variants: expected a mapping variant -> {factor: level}')
+    cells, where_cell = {}, {}
+    for v, levels in variants.items():
+        if not isinstance(v, str) or not re.fullmatch(_NAME, v): raise bad(f'variant name {v!r}: expected letters, digits, _ . or -, starting with a letter')
+        if not isinstance(levels, dict): raise bad(f'variants.{v}: expected a mapping factor -> level (a cell of the design), got {levels!r}')
+        if unknown := [k for k in levels if k not in facs]:
+            raise bad(f'variants.{v} sets {", ".join(map(str, unknown))}, which is not a factor of the design (factors: {", ".join(facs)}); '
+                      'a variant is a cell of the design and names only a level of every factor: to vary something else, declare it as a factor')
+        if missing := [f for f in facs if f not in levels]:
+            raise bad(f'variants.{v} gives no level of factor(s) {", ".join(missing)}; every variant names one level of every factor')
+        cell = {}
+        for f in facs:
+            lvl = level_name(levels[f])
+            if lvl not in facs[f]: raise bad(f'variants.{v}: {f}={lvl!r} is not a declared level of {f} (levels: {", ".join(facs[f])})')
+            cell[f] = lvl
+        key = tuple(cell.values())
+        if key in where_cell:
+            raise bad(f'variants {where_cell[key]} and {v} are the same cell of the design ({", ".join(f"{f}={l}" for f, l in cell.items())}); '
+                      'two variants must differ in the level of at least one factor')
+        where_cell[key] = v
+        cells[v] = cell
+    return cls(facs, cells)
+
+# %% ../nbs/50_ablation.ipynb #ddfe1097
+@patch(cls_method=True)
+def infer(cls: Design, variant_parameters: dict) -> 'Design':
+    "The design implied by per-variant parameters (sweeps recorded before designs were declared): one factor per parameter that varies."
+    names = list(dict.fromkeys(k for p in variant_parameters.values() for k in p))
+    varying = [k for k in names if len({json.dumps(p.get(k), default=str) for p in variant_parameters.values()}) > 1]
+    if not varying: raise ValueError(f'the variants {", ".join(variant_parameters)} do not differ in any parameter: there is no design to infer')
+    factors = {k: {level_name(p.get(k)): {k: p.get(k)} for p in variant_parameters.values()} for k in varying}
+    return cls.from_spec(factors, {v: {k: level_name(p.get(k)) for k in varying} for v, p in variant_parameters.items()},
+                         where='the recorded variants')
+
+# %% ../nbs/50_ablation.ipynb #1bc4b749
+@patch
+def contrasts(self: Design) -> list[dict]:
+    """Every effect the design estimates, as weights over variants: for each factor and non-reference level its main effect (the mean,
+    over the settings of the other factors where both cells exist, of the difference the level makes), each two-factor interaction
+    (difference of differences), and each variant against the reference variant."""
+    import itertools
+    out, fs = [], list(self.factors)
+    def add(name, kind, factors, groups, levels):
+        if not groups: return
+        w = {}
+        for group in groups:
+            for v, sign in group: w[v] = w.get(v, 0.0) + sign / len(groups)
+        out.append(dict(effect=name, kind=kind, factors=factors, levels=levels, weights={v: x for v, x in w.items() if x != 0},
+                        n_cells=len(groups)))
+    for f in fs:
+        ref = self.reference_level(f)
+        for lvl in self.levels(f)[1:]:
+            groups = [[(v, 1), (u, -1)] for v, c in self.cells.items() if c[f] == lvl and (u := self.variant_at({**c, f: ref}))]
+            add(f'{f}: {lvl} - {ref}', 'main', (f,), groups, ((lvl, ref),))
+    for f, g in itertools.combinations(fs, 2):
+        rf, rg = self.reference_level(f), self.reference_level(g)
+        for a in self.levels(f)[1:]:
+            for b in self.levels(g)[1:]:
+                groups = []
+                for v, c in self.cells.items():
+                    if c[f] != a or c[g] != b: continue
+                    us = [self.variant_at({**c, g: rg}), self.variant_at({**c, f: rf}), self.variant_at({**c, f: rf, g: rg})]
+                    if all(us): groups.append([(v, 1), (us[0], -1), (us[1], -1), (us[2], 1)])
+                two = len(self.factors[f]) == 2 and len(self.factors[g]) == 2
+                add(f'{f} x {g}' if two else f'{f} x {g}: ({a} - {rf}) x ({b} - {rg})', 'interaction', (f, g), groups, ((a, rf), (b, rg)))
+    if (ref := self.reference) is not None:
+        for v in self.cells:
+            if v != ref:
+                changed = tuple(f for f in fs if self.cells[v][f] != self.cells[ref][f])
+                add(f'{v} - {ref}', 'variant', changed, [[(v, 1), (ref, -1)]], tuple((self.cells[v][f], self.cells[ref][f]) for f in changed))
+    return out
 
 # %% ../nbs/50_ablation.ipynb #2fa54d76
 def _resolve(path: str | Path | None, root: Path) -> Path | None:
@@ -305,6 +311,7 @@ def load_grid(path: str | Path, overrides: dict | None = None, output_dir: str |
                 overrides=overrides, results_csv=results_csv,
                 description=str(spec.get('description', '')), source=str(path))
 
+# %% ../nbs/50_ablation.ipynb #5ce2e0d9
 def template_parameters(template: str | Path) -> dict:
     """name -> default of the assignments in the notebook cell tagged `parameters` (what papermill overrides).
     Read with `ast`, since cleaned notebooks carry no kernelspec for papermill's own inspection to go by."""
@@ -434,6 +441,7 @@ def run_sweep(grid: Grid, variants=None, seeds=None, force: bool = False, dry_ru
     for variant, seed, error in failures: log(f'  failed: {variant} seed {seed}: {error}')
     return results
 
+# %% ../nbs/50_ablation.ipynb #8860b133
 class SweepLockedError(UserError, RuntimeError):
     "Another live process is running the same sweep folder."
 

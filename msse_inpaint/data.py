@@ -19,6 +19,7 @@ from .core import (IMAGE_EXTENSIONS, NotAnImageError, atomic_write, check_image,
                                image_size, is_image_file, read_image, read_image_array, shared_data_dir)
 from .masks import MASK_GENERATORS, check_hole_range, check_folder_masks, hole_ratio, make_mask, nvidia_root
 from .reporting import save_figure
+from fastcore.basics import patch
 from .files import (EmptyFolderError, list_images, ImageTooSmallError, _check_size, load_and_resize, resize_mask,
                                 InvertedMaskError, MaskSizeError, FaintMaskError, as_mask, read_mask, check_mask, skimage_data_dir,
                                 resolve_path)
@@ -103,6 +104,7 @@ def _draw_polygons(rng, n: int, rotated_rects: bool):
         corners += [(y, x) for x, y in pts]
     return canvas, corners
 
+# %% ../nbs/01_data.ipynb #0e795705
 def _draw_checkerboard(rng, n: int):
     "A rotated two-colour checkerboard; its corners are the lattice points inside the image."
     c0 = _colour(rng); c1 = _colour(rng, [c0], 0.45)
@@ -130,6 +132,7 @@ def _draw_stripes(rng, n: int):
     proj = r[None, :] * np.float32(np.cos(a)) * k + r[:, None] * np.float32(np.sin(a)) * k + np.float32(rng.uniform(0, 10))
     return np.asarray(colours, np.float32)[np.floor(proj).astype(np.int32) % len(colours)], []
 
+# %% ../nbs/01_data.ipynb #8bc8e5fc
 @dataclass(frozen=True)
 class SyntheticImage:
     "A procedurally drawn image with known corners, rendered on demand at any size (deterministic in `kind` and `seed`)."
@@ -298,46 +301,51 @@ class InpaintingDataset(Dataset):
 
     def __len__(self) -> int: return len(self.items)
 
-    def _rng(self, i: int) -> np.random.Generator:
-        if self.train: return np.random.default_rng(int(torch.randint(0, 2**62, (1,)).item()))
-        return np.random.default_rng([self.seed, i])
-
-    def _image(self, i: int) -> tuple[int, torch.Tensor]:
-        "The image of item i, or of the next item that decodes (counting and warning about the ones that do not)."
-        for k in range(len(self.items)):
-            j = (i + k) % len(self.items)
-            if self.cache is not None and j in self.cache: return j, self.cache[j].float() / 255
-            try: image = load_item(self.items[j], self.load_size, self.allow_upscale)
-            except NotAnImageError as e:
-                if str(self.items[j]) not in self.corrupt: self.corrupt.append(str(self.items[j]))
-                warnings.warn(f'skipped a corrupt image ({len(self.corrupt)} so far in this dataset): {e}', stacklevel=2)
-                continue
-            # 8 bits per channel, as the files hold them: cached or not, training sees the same values
-            image = (image * 255).round_().clamp_(0, 255).to(torch.uint8)
-            if self.cache is not None: self.cache[j] = image
-            return j, image.float() / 255
-        raise NotAnImageError(f'None of the {len(self.items)} image(s) in this dataset could be read (first: {self.items[0]})')
-
-    def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
-        if not -len(self) <= i < len(self): raise IndexError(f'index {i} out of range for a dataset of {len(self)} images')
-        i = i % len(self)
-        rng = self._rng(i)
-        j, image = self._image(i)
-        S, L = self.image_size, self.load_size
-        # A window of an image loaded at L teaches the network the pixel scale of L-sized images at the cost of S x S.
-        top, left = (int(v) for v in rng.integers(0, L - S + 1, size=2)) if L > S else (0, 0)
-        image = image[:, top:top + S, left:left + S]
-        if self.mask_paths is not None:
-            mask = load_pair_mask(self.mask_paths[j], self.mask_hole_is, image_path=self.items[j], size=L)[:, top:top + S, left:left + S]
-        else:
-            mask = torch.from_numpy(make_mask(self.mask_kind, S, S, rng, hole_range=self.hole_range, **self.mask_params))[None]
-        if self.flip and rng.random() < 0.5: image, mask = image.flip(-1), mask.flip(-1)
-        return image, mask
-
     def __repr__(self) -> str:
         return (f'InpaintingDataset({len(self)} images, {self.image_size}px{f" windows of {self.load_size}px" if self.load_size > self.image_size else ""}, {"train" if self.train else "valid"}, '
                 f'masks={"files" if self.mask_paths is not None else self.mask_kind}, hole_range={self.hole_range}, flip={self.flip})')
 
+# %% ../nbs/01_data.ipynb #614087f7
+@patch
+def _rng(self: InpaintingDataset, i: int) -> np.random.Generator:
+    if self.train: return np.random.default_rng(int(torch.randint(0, 2**62, (1,)).item()))
+    return np.random.default_rng([self.seed, i])
+
+@patch
+def _image(self: InpaintingDataset, i: int) -> tuple[int, torch.Tensor]:
+    "The image of item i, or of the next item that decodes (counting and warning about the ones that do not)."
+    for k in range(len(self.items)):
+        j = (i + k) % len(self.items)
+        if self.cache is not None and j in self.cache: return j, self.cache[j].float() / 255
+        try: image = load_item(self.items[j], self.load_size, self.allow_upscale)
+        except NotAnImageError as e:
+            if str(self.items[j]) not in self.corrupt: self.corrupt.append(str(self.items[j]))
+            warnings.warn(f'skipped a corrupt image ({len(self.corrupt)} so far in this dataset): {e}', stacklevel=2)
+            continue
+        # 8 bits per channel, as the files hold them: cached or not, training sees the same values
+        image = (image * 255).round_().clamp_(0, 255).to(torch.uint8)
+        if self.cache is not None: self.cache[j] = image
+        return j, image.float() / 255
+    raise NotAnImageError(f'None of the {len(self.items)} image(s) in this dataset could be read (first: {self.items[0]})')
+
+@patch
+def __getitem__(self: InpaintingDataset, i: int) -> tuple[torch.Tensor, torch.Tensor]:
+    if not -len(self) <= i < len(self): raise IndexError(f'index {i} out of range for a dataset of {len(self)} images')
+    i = i % len(self)
+    rng = self._rng(i)
+    j, image = self._image(i)
+    S, L = self.image_size, self.load_size
+    # A window of an image loaded at L teaches the network the pixel scale of L-sized images at the cost of S x S.
+    top, left = (int(v) for v in rng.integers(0, L - S + 1, size=2)) if L > S else (0, 0)
+    image = image[:, top:top + S, left:left + S]
+    if self.mask_paths is not None:
+        mask = load_pair_mask(self.mask_paths[j], self.mask_hole_is, image_path=self.items[j], size=L)[:, top:top + S, left:left + S]
+    else:
+        mask = torch.from_numpy(make_mask(self.mask_kind, S, S, rng, hole_range=self.hole_range, **self.mask_params))[None]
+    if self.flip and rng.random() < 0.5: image, mask = image.flip(-1), mask.flip(-1)
+    return image, mask
+
+# %% ../nbs/01_data.ipynb #e4b2fd62
 def load_pair_mask(mask_path, hole_is: str, image_path=None, size: int | None = None, max_hole: float | None = 0.9) -> torch.Tensor:
     "A mask file at `size`, checked against its image's size when `image_path` is a file (a `MaskSizeError` naming both otherwise)."
     mask = read_mask(resolve_item(mask_path), hole_is=hole_is, max_hole=max_hole)
@@ -440,6 +448,7 @@ def _pair_row(pair, where: str) -> dict:
     row['bin'] = '' if row['bin'] is None else str(row['bin'])
     return row
 
+# %% ../nbs/01_data.ipynb #5de1a253
 def write_pairs_csv(pairs, path: str | Path) -> Path:
     "Write (image, mask) pairs (dicts with the `PAIR_COLUMNS`, or `(image, mask)` tuples, or a DataFrame) to a CSV, atomically."
     if hasattr(pairs, 'to_dict'): pairs = pairs.to_dict('records')
@@ -469,6 +478,7 @@ def read_pairs_csv(path: str | Path) -> list[dict]:
     if not rows: raise ValueError(f'{path} holds no pairs')
     return rows
 
+# %% ../nbs/01_data.ipynb #9baab8cc
 def load_pair_row(row: dict, size: int = 256, allow_upscale: bool = True,
                   fit_mask: bool = False,   # a mask file from a mask set, not made for its image: resize it to `size` instead of checking its size
                   ) -> tuple[torch.Tensor, torch.Tensor]:

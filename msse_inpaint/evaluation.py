@@ -98,6 +98,7 @@ def image_sources(images=None, max_images: int | None = None, seed: int = 0) -> 
 def _mask_ratio(path, hole_is: str, size: int, max_hole=0.9) -> float:
     return read_mask(resolve_item(path), hole_is=hole_is, size=size, max_hole=max_hole).mean().item()
 
+# %% ../nbs/22_evaluation.ipynb #5b04783f
 def build_pairs(images=None,                  # folders / files / references (list or comma-separated); None: built-in images
                 masks: str = 'nvidia',        # 'nvidia', a folder of mask files, or 'generator:<kind>'
                 per_bin: int = 1,             # masks per image and bin (NVIDIA), or per image (folder / generator)
@@ -365,6 +366,7 @@ def included_results(folders: Sequence[str | Path], pairs_csv: str | Path, size:
         frames.append(pd.read_csv(folder / 'per_image.csv'))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
+# %% ../nbs/22_evaluation.ipynb #e68ad9e4
 EVAL_OUTPUTS = ('pairs.csv', 'per_image.csv', 'per_bin.csv', 'table.md', 'metrics_vs_bin.png', 'qualitative.png', 'run.json', 'skipped.csv')
 
 def run_evaluation(methods: dict[str, Callable], pairs: pd.DataFrame, out: str | Path, size: int = 256, grid: int = 6,
@@ -409,6 +411,7 @@ def _run_evaluation(methods, pairs, out, size, grid, use_lpips, seed, settings, 
     atomic_write_text(out / 'run.json', json.dumps(info, indent=2))
     return dict(out=out, per_image=per_image, summary=summary, table=table, info=info)
 
+# %% ../nbs/22_evaluation.ipynb #4ed2c076
 @call_parse
 def msse_eval(images: str = None,       # image folder(s)/files, comma-separated ('shared:...' allowed); default: the built-in images
               masks: str = 'nvidia',    # 'nvidia' (NVIDIA test masks by bin), a folder of mask files, or 'generator:<kind>'

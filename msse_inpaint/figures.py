@@ -31,6 +31,7 @@ REFERENCE_COLOR = '#7f7f7f'   # the reference variant (every factor at its first
 PALETTE = ('#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#bcbd22', '#17becf')
 UNITS = {'psnr_hole': ' dB', 'psnr_full': ' dB', 'psnr_boundary': ' dB', 'psnr_boundary_2s': ' dB'}
 
+# %% ../nbs/51_figures.ipynb #e2763fe1
 @dataclass
 class Sweep:
     "A finished (or partly finished) sweep folder."
@@ -81,8 +82,7 @@ class Sweep:
         return paired_effects(self.per_image(), self.design, metric)
     def summary(self, metrics=None) -> pd.DataFrame:
         "Each variant's mean over seeds with its 95% interval, per metric (`reporting.summarise` over `ablation.run_scores`), variants in grid order."
-        metrics = list(self.metrics() if metrics is None else metrics)
-        return summarise(run_scores(self.results, metrics), 'variant', metrics)
+        return summarise(run_scores(self.results, m := list(self.metrics() if metrics is None else metrics)), 'variant', m)
     def samples(self, variant: str, seed: int) -> dict | None:
         "A run's `samples.pt`, or None when it has none. Read with `weights_only=True`: a sweep folder is data, and a crafted file must not run code."
         path = self.run_dir(variant, seed) / 'samples.pt'
@@ -359,6 +359,7 @@ def summary_table(sweep: Sweep, metrics=None) -> str:
     lines += [r'\bottomrule', r'\end{tabular}']
     return '\n'.join(lines) + '\n'
 
+# %% ../nbs/51_figures.ipynb #c433019a
 def _effect_columns(sweep: Sweep, metrics=None):
     "The metrics of an effects table, their effects by name, the first metric's rows and the LaTeX header cells."
     metrics = [m for m in (metrics or EFFECT_METRICS) if m in sweep.metrics()]
@@ -386,6 +387,7 @@ def power_table(sweep: Sweep, metrics=None) -> str:
     lines += [r'\bottomrule', r'\end{tabular}']
     return '\n'.join(lines) + '\n'
 
+# %% ../nbs/51_figures.ipynb #f94e8043
 def bins_table(sweep: Sweep, metric: str = 'psnr_hole') -> str:
     "booktabs tabular: variants x hole-area bins, mean ± 95% half-width over seeds of `metric`."
     bs = bin_summary(sweep, metric)
@@ -536,6 +538,7 @@ def setup_sentence(sweep: Sweep) -> str:
                      else ' with uncommitted changes') if st['dirty'] else ''))
     return '; '.join(parts) + '.'
 
+# %% ../nbs/51_figures.ipynb #942df861
 def verdict(sweep: Sweep, metrics=('psnr_hole', 'edge_f1', 'corner_recall')) -> str:
     "A paragraph reading the effects of the declared design by fixed rules (paired interval excluding zero or not, with the detectable effect), the zero-the-prior test and the classical reference."
     metrics = [m for m in metrics if m in sweep.metrics()]
@@ -624,6 +627,7 @@ def section_tex(sweep: Sweep, figures: dict, tables: dict) -> str:
              '\\paragraph{Reading.} ' + verdict(sweep)]
     return '\n'.join(parts)
 
+# %% ../nbs/51_figures.ipynb #e060dd54
 def write_all(sweep: Sweep, figures_out: str | Path | None = None, tables_out: str | Path | None = None) -> dict:
     "Every figure, table and text fragment of a sweep; returns name -> path."
     figures_out = Path(figures_out or figures_dir()); tables_out = Path(tables_out or repo_root() / 'thesis' / 'tables')

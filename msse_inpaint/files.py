@@ -155,6 +155,7 @@ def as_mask(mask: torch.Tensor | np.ndarray,
             f'if the hole really covers that much, pass max_hole=None (--max_hole 1).')
     return torch.from_numpy(hole.astype(np.float32))[None]
 
+# %% ../nbs/00b_files.ipynb #7c1602cc
 def read_mask(path: str | Path,
               hole_is: str,                     # 'white': white pixels are the hole (NVIDIA); 'black': black pixels are the hole
               size: int | tuple[int, int] | None = None,  # int: image geometry (shorter side + centre crop); (h, w): exact; None: as stored

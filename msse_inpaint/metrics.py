@@ -174,6 +174,7 @@ def edge_f1(pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor, tolera
     recall = (_distance_to(p)[g_h] <= tolerance).mean()
     return 0.0 if precision + recall == 0 else float(2 * precision * recall / (precision + recall))
 
+# %% ../nbs/21_metrics.ipynb #32a685de
 def corner_points(image: torch.Tensor, threshold: float | None = None, quantise: bool = True, sigma: float = 1.0,
                   min_distance: int = 3, rel_threshold: float = 0.01) -> tuple[np.ndarray, float]:
     "Harris corner peaks `(N,2)` (row, col) and the absolute response threshold used (default `rel_threshold` x the image's max)."
