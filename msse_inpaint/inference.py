@@ -95,6 +95,7 @@ def _crop(o, H, W):
     if isinstance(o, dict): return {k: _crop(v, H, W) for k, v in o.items()}
     return o
 
+# %% ../nbs/31_inference.ipynb #3cd73f7f
 def training_scale(cfg) -> int | None:
     "The image size a configuration trained at: `load_size` when it cut windows from larger images, else `image_size`."
     return getattr(cfg, 'load_size', None) or getattr(cfg, 'image_size', None)
@@ -118,6 +119,7 @@ def _resize_outputs(o, hw):
     if isinstance(o, dict): return {k: _resize_outputs(v, hw) for k, v in o.items()}
     return o
 
+# %% ../nbs/31_inference.ipynb #1a6820b9
 @torch.no_grad()
 def inpaint(model: InpaintingNetwork, image, mask, attention_query: tuple[int, int] | None = None,
             work_size: int | str | None = 'auto', structure_override=None) -> dict:
