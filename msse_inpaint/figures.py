@@ -646,7 +646,7 @@ def write_all(sweep: Sweep, figures_out: str | Path | None = None, tables_out: s
     else: (tables_out / f'ablation_{n}_prior.tex').unlink(missing_ok=True)   # no MSSE-on run: no table, not an old one
     tabs['verdict'] = atomic_write_text(tables_out / f'ablation_{n}_verdict.tex', verdict(sweep))
     tabs['section'] = atomic_write_text(tables_out / f'ablation_{n}_section.tex', section_tex(sweep, figs, tabs))
-    summ = sweep.summary(sweep.metrics())
+    summ = sweep.summary(sweep.metrics())[['variant', 'metric', 'n', 'mean', 'ci_low', 'ci_high']]   # the columns the thesis tables have always had
     tabs['summary_csv'] = atomic_write_text(tables_out / f'ablation_{n}_summary.csv', summ.to_csv(index=False))
     effects = pd.concat([sweep.effects(m) for m in sweep.metrics()], ignore_index=True)
     tabs['effects_csv'] = atomic_write_text(tables_out / f'ablation_{n}_effects.csv', effects.to_csv(index=False))
