@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses, json, warnings
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'COMPILE_MODES', 'PATH_FIELDS', 'PRESETS', 'RENAMED_FIELDS', 'default_loss_weights', 'Config',
@@ -21,6 +22,7 @@ def default_loss_weights() -> dict[str, float]:
     from msse_inpaint.losses import loss_weights   # the loss registry, read when a Config is made (terms may be added at runtime)
     return loss_weights()
 
+# %% ../nbs/03_config.ipynb #46837d12
 @dataclass
 class Config:
     "Everything a training run needs; `make_config(preset, **overrides)` builds and checks one."
@@ -30,16 +32,17 @@ class Config:
     structure_encoder: bool = True     # the multi-scale structure encoder (MSSE) on/off (off: no structure map, no structure term in the attention bias)
     mask_bias: bool | None = None      # the attention's mask term beta*valid_key: on, off, or None/auto: exactly when MSSE is on (every earlier run)
     attention_heads: int = 4           # heads of each attention stage (must divide base_channels)
+    attention_geometry: dict | None = None  # per attention stage, overrides of its geometry, e.g. '{"structure": {"kv_grid": 8}}'; None: as registered (msse_inpaint.attention.ATTENTION_STAGES)
     # data
     image_size: int = 256              # square training crops; a multiple of 8
     load_size: int | None = None       # images loaded at this size and image_size windows cut from them (None: image_size)
-    train_root: str | None = None      # None: the built-in default images
-    val_root: str | None = None        # None: a seeded split of the training images
+    train_root: str | None = None      # folder of training images (searched recursively); None: the built-in images
+    val_root: str | None = None        # folder of validation images; None: a seeded split of the training images
     train_subset: int | None = None    # use a seeded subset of this many training images
     val_subset: int | None = None      # validate on a seeded subset of this many images
     val_fraction: float = 0.1          # split used when val_root is None
     mask_kind: str = 'mixed'           # training masks: a generator of msse_inpaint.masks.MASK_GENERATORS, nvidia or folder
-    val_mask_kind: str = 'mixed'       # validation masks are fixed per image by seed
+    val_mask_kind: str = 'mixed'       # validation masks (fixed per image by seed)
     hole_range: tuple[float, float] | None = None  # target hole ratio range for generated masks, e.g. "0.1,0.4"
     mask_root: str | None = None       # folder of mask files, for mask_kind / val_mask_kind 'folder'
     mask_hole_is: str = 'white'        # polarity of those files: 'white' (white = hole) or 'black'
@@ -56,8 +59,8 @@ class Config:
     # run
     seed: int = 42                     # random seed
     device: str = 'auto'               # auto, cpu, cuda or cuda:N
-    save_dir: str = 'runs/exp'         # run folder (a relative path is taken from the repository root)
-    checkpoint_every: int = 10         # periodic checkpoints, in epochs
+    save_dir: str = 'runs/exp'         # run folder; relative: from the repository root (msse_train: from the working directory; with --resume: the checkpoint's run)
+    checkpoint_every: int = 10         # a numbered checkpoint (and the attention maps) every N epochs
     init_weights: str | None = None    # a checkpoint whose weights start a new run (fine-tuning); None: random initialisation
     # speed (msse_inpaint.fast_path): the defaults take the fast path wherever the hardware has it
     precision: str = 'auto'            # 'auto': bf16 autocast on CUDA and on CPUs with native bf16, else float32; 'bf16'; 'fp32'
@@ -75,32 +78,36 @@ class Config:
         if name.startswith('lambda_') and name[len('lambda_'):] in weights: return weights[name[len('lambda_'):]]
         raise AttributeError(f'{type(self).__name__!r} object has no attribute {name!r}')
 
-    @property
-    def use_structure_encoder(self) -> bool:
-        "Deprecated spelling of `structure_encoder` (kept so code and messages of earlier versions read it)."
-        return self.structure_encoder
-
-    @property
-    def attention_mask_bias(self) -> bool:
-        "Whether the attention keeps its mask term: `mask_bias`, or, when that is None, `structure_encoder` (as before the field existed)."
-        return self.structure_encoder if self.mask_bias is None else bool(self.mask_bias)
-
-    def to_dict(self) -> dict:
-        "Plain values, the loss weights written as `lambda_<term>` in place (the format of every config.json and checkpoint)."
-        out = {}
-        for k, v in asdict(self).items():
-            if k == 'loss_weights': out.update({f'lambda_{name}': w for name, w in v.items()})
-            else: out[k] = v
-        return out
-
-    def to_json(self, path: str | Path | None = None) -> str:
-        text = json.dumps(self.to_dict(), indent=2)
-        if path is not None:
-            from msse_inpaint.core import atomic_write_text
-            atomic_write_text(path, text)
-        return text
-
 PATH_FIELDS = ('train_root', 'val_root', 'mask_root', 'init_weights', 'save_dir')   # files and folders: the CLI makes them absolute
+
+# %% ../nbs/03_config.ipynb #162bc669
+@patch(as_prop=True)
+def use_structure_encoder(self: Config) -> bool:
+    "Deprecated spelling of `structure_encoder` (kept so code and messages of earlier versions read it)."
+    return self.structure_encoder
+
+@patch(as_prop=True)
+def attention_mask_bias(self: Config) -> bool:
+    "Whether the attention keeps its mask term: `mask_bias`, or, when that is None, `structure_encoder` (as before the field existed)."
+    return self.structure_encoder if self.mask_bias is None else bool(self.mask_bias)
+
+@patch
+def to_dict(self: Config) -> dict:
+    "Plain values, the loss weights written as `lambda_<term>` in place (the format of every config.json and checkpoint)."
+    out = {}
+    for k, v in asdict(self).items():
+        if k == 'loss_weights': out.update({f'lambda_{name}': w for name, w in v.items()})
+        else: out[k] = v
+    return out
+
+@patch
+def to_json(self: Config, path: str | Path | None = None) -> str:
+    "The configuration as JSON text, also written (atomically) to `path` when given."
+    text = json.dumps(self.to_dict(), indent=2)
+    if path is not None:
+        from msse_inpaint.core import atomic_write_text
+        atomic_write_text(path, text)
+    return text
 
 # %% ../nbs/03_config.ipynb #ec759889
 def validate_config(cfg: Config) -> None:
@@ -145,6 +152,11 @@ def validate_config(cfg: Config) -> None:
     for name in ['structure_encoder', 'channels_last', 'fused_attention']: need(isinstance(getattr(cfg, name), bool), name, 'True or False')
     need(cfg.mask_bias is None or isinstance(cfg.mask_bias, bool), 'mask_bias', 'None (with MSSE), True or False')
     need(cfg.preset in PRESETS, 'preset', f'one of {", ".join(PRESETS)}')
+    if cfg.attention_geometry is not None:
+        from msse_inpaint.attention import ATTENTION_STAGES   # the stage registry, read now (stages may be added at runtime)
+        geo = cfg.attention_geometry
+        need(isinstance(geo, dict) and set(geo) <= set(ATTENTION_STAGES) and all(isinstance(v, dict) for v in geo.values()),
+             'attention_geometry', f'None or {{stage: {{argument: value}}}} with stages among {", ".join(ATTENTION_STAGES)}')
     if problems:
         raise ValueError('Invalid configuration:\n  ' + '\n  '.join(problems))
 

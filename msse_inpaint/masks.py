@@ -152,6 +152,7 @@ def _lama_boxes(mask: np.ndarray, rng: np.random.Generator, scale: float, margin
         y0 = int(rng.integers(margin, max(margin + 1, height - margin - bh + 1)))
         mask[y0:y0 + bh, x0:x0 + bw] = 1
 
+# %% ../nbs/02_masks.ipynb #978de7ec
 def lama_mask(height: int, width: int, rng: np.random.Generator,
               preset: str = 'medium',     # 'thin', 'medium' or 'thick' (LaMa's random_*_256 settings)
               max_hole: float = 0.5,      # redraw masks with a larger hole ratio (LaMa's max_tamper_area)
@@ -314,6 +315,7 @@ def nvidia_bins_for(hole_range: tuple[float, float]) -> list[str]:
     if not labels: raise ValueError(f'hole_range {hole_range!r} overlaps no NVIDIA bin (they cover 0.01-0.60)')
     return labels
 
+# %% ../nbs/02_masks.ipynb #43a5f6bd
 def nvidia_mask_paths(bin_label: str, root: str | Path | None = None,
                       border: bool | None = None,   # None: all 2000; False: the 1000 away from the border; True: the 1000 touching it
                       ) -> list[Path]:
