@@ -285,7 +285,7 @@ def load_grid(path: str | Path, overrides: dict | None = None, output_dir: str |
         if key not in spec: raise bad(f'missing key {key!r}')
     if 'factors' not in spec:
         raise bad("missing key 'factors': a grid declares its design, each factor's levels and the parameters each sets "
-                  "(e.g. factors: {structure: {off: {use_structure_encoder: false}, on: {use_structure_encoder: true}}}), and each "
+                  "(e.g. factors: {structure: {off: {structure_encoder: false}, on: {structure_encoder: true}}}), and each "
                   'variant as one level of every factor (see experiments/ablation_debug.yaml)')
     name = str(spec['name'])
     if not re.fullmatch(r'[A-Za-z][A-Za-z0-9_-]*', name): raise bad(f'name={name!r}: expected letters, digits, _ or -, starting with a letter')

@@ -4,16 +4,18 @@
 
 # %% ../nbs/13_attention.ipynb #d3a15643
 from __future__ import annotations
-import math
-from dataclasses import dataclass
+import math, warnings
+from dataclasses import dataclass, field
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['BIAS_EPS', 'STAGES', 'STAGE_SCALE', 'structure_bias', 'key_bias_attention', 'StructureBiasedAttention',
-           'AttentionProbe', 'pool_matrix', 'LongRangeAttention', 'window_partition', 'window_merge', 'WindowAttention',
+__all__ = ['BIAS_EPS', 'STAGE_DIMS', 'ATTENTION_STAGES', 'structure_bias', 'renamed_argument', 'key_bias_attention',
+           'StructureBiasedAttention', 'AttentionProbe', 'pool_matrix', 'LongRangeAttention', 'window_partition',
+           'window_merge', 'WindowAttention', 'StageSpec', 'register_attention_stage', 'unregister_attention_stage',
            'make_stage', 'overlay_attention']
 
 # %% ../nbs/13_attention.ipynb #5889099e
@@ -40,6 +42,12 @@ def structure_bias(structure_key: torch.Tensor | None,  # (N, K) structure confi
     return out
 
 # %% ../nbs/13_attention.ipynb #bc8cc913
+def renamed_argument(value, old_value, old: str, new: str):
+    "`value`, or the value given under the deprecated name `old` (with a DeprecationWarning saying it is now `new`)."
+    if old_value is None: return value
+    warnings.warn(f'{old} is deprecated: it is now called {new}', DeprecationWarning, stacklevel=3)
+    return old_value
+
 def _softplus_inverse(y: float) -> float: return math.log(math.expm1(y))
 
 def key_bias_attention(q: torch.Tensor,             # (N, h, Lq, d) queries
@@ -64,39 +72,44 @@ def key_bias_attention(q: torch.Tensor,             # (N, h, Lq, d) queries
     vv = torch.cat([v, v.new_zeros(*v.shape[:-1], 1 + pad)], -1)   # SDPA's fused kernels want one head size for q, k and v
     return F.scaled_dot_product_attention(qq, kk, vv, scale=scale)[..., :d]
 
+# %% ../nbs/13_attention.ipynb #54d28693
 class StructureBiasedAttention(nn.Module):
     "Multi-head `softmax(QK^T/sqrt(d) + B)V` via `F.scaled_dot_product_attention`; `B` from the structure map and the mask, or None when both are off."
     def __init__(self, dim: int,                      # channels of the tokens
                  heads: int = 4,                      # attention heads; dim must be divisible by heads
-                 use_structure_bias: bool = True,     # the structure term alpha*log(eps + S) (False: MSSE off)
+                 structure_encoder: bool = True,      # the structure term alpha*log(eps + S) of the MSSE map (False: MSSE off)
                  alpha_init: float = 1.0,             # initial weight of log(eps + S) (per head)
                  beta_init: float = 1.0,              # initial weight of the valid fraction (per head)
                  eps: float = BIAS_EPS,
-                 mask_bias: bool | None = None):      # the mask term beta*valid_key; None: exactly when use_structure_bias (as before)
+                 mask_bias: bool | None = None,       # the mask term beta*valid_key; None: exactly when structure_encoder (as before)
+                 use_structure_bias: bool | None = None):  # deprecated name of structure_encoder
         super().__init__()
+        structure_encoder = renamed_argument(structure_encoder, use_structure_bias, 'use_structure_bias', 'structure_encoder')
         if dim % heads: raise ValueError(f'dim={dim} must be divisible by heads={heads}')
         self.dim, self.heads, self.head_dim, self.eps = dim, heads, dim // heads, eps
-        self.use_structure_bias = bool(use_structure_bias)
-        self.mask_bias = self.use_structure_bias if mask_bias is None else bool(mask_bias)
+        self.structure_encoder = bool(structure_encoder)
+        self.mask_bias = self.structure_encoder if mask_bias is None else bool(mask_bias)
         self.norm_q, self.norm_kv = nn.LayerNorm(dim), nn.LayerNorm(dim)
         self.to_q = nn.Linear(dim, dim, bias=False)
         self.to_kv = nn.Linear(dim, 2 * dim, bias=False)
         self.proj = nn.Linear(dim, dim)
-        if self.use_structure_bias: self.alpha_raw = nn.Parameter(torch.full((heads,), _softplus_inverse(alpha_init)))
+        if self.structure_encoder: self.alpha_raw = nn.Parameter(torch.full((heads,), _softplus_inverse(alpha_init)))
         if self.mask_bias: self.beta_raw = nn.Parameter(torch.full((heads,), _softplus_inverse(beta_init)))
 
     @property
-    def alpha(self): return F.softplus(self.alpha_raw) if self.use_structure_bias else None
+    def alpha(self): return F.softplus(self.alpha_raw) if self.structure_encoder else None
+    @property
+    def use_structure_bias(self) -> bool: return self.structure_encoder   # the deprecated name, still read
     @property
     def beta(self): return F.softplus(self.beta_raw) if self.mask_bias else None
 
     def bias(self, structure_key, valid_key):
         "The float bias `(N, heads, 1, K)`, or None when both terms are off."
-        if not (self.use_structure_bias or self.mask_bias): return None
-        if self.use_structure_bias and structure_key is None:
-            raise ValueError('This attention uses a structure bias (use_structure_bias=True) but got structure=None; '
-                             'pass the MSSE map or build it with use_structure_bias=False')
-        return structure_bias(structure_key if self.use_structure_bias else None, valid_key, self.alpha, self.beta, self.eps)
+        if not (self.structure_encoder or self.mask_bias): return None
+        if self.structure_encoder and structure_key is None:
+            raise ValueError('This attention uses a structure bias (structure_encoder=True) but got structure=None; '
+                             'pass the MSSE map or build it with structure_encoder=False')
+        return structure_bias(structure_key if self.structure_encoder else None, valid_key, self.alpha, self.beta, self.eps)
 
     def _heads(self, t): return t.reshape(t.shape[0], t.shape[1], self.heads, self.head_dim).transpose(1, 2)
 
@@ -111,10 +124,6 @@ class StructureBiasedAttention(nn.Module):
 
     fused = True   # False: the bias as a float mask (SDPA's math path); see `key_bias_attention`
 
-    def attend(self, q, k, v, bias):
-        "`softmax(q k^T / sqrt(d) + bias) v`, `(N,h,Lq,d)`, through `key_bias_attention` (fused unless `self.fused` is False)."
-        return key_bias_attention(q, k, v, bias, fused=self.fused)
-
     @staticmethod
     def explicit_weights(q, k, bias):
         "The same softmax written out, in float32: `softmax(q k^T / sqrt(d) + bias)` over the last axis."
@@ -122,18 +131,27 @@ class StructureBiasedAttention(nn.Module):
         if bias is not None: logits = logits + bias.float()
         return logits.softmax(-1)
 
-    def merge(self, o): return o.transpose(1, 2).reshape(o.shape[0], o.shape[2], self.dim)
+# %% ../nbs/13_attention.ipynb #6005f608
+@patch
+def attend(self: StructureBiasedAttention, q, k, v, bias):
+    "`softmax(q k^T / sqrt(d) + bias) v`, `(N,h,Lq,d)`, through `key_bias_attention` (fused unless `self.fused` is False)."
+    return key_bias_attention(q, k, v, bias, fused=self.fused)
 
-    def forward(self, xq, xkv=None, structure_key=None, valid_key=None):
-        "Attention output `(N, Lq, dim)` after the output projection; `xkv` defaults to `xq`."
-        q, k, v, b = self.prepare(xq, xq if xkv is None else xkv, structure_key, valid_key)
-        return self.proj(self.merge(self.attend(q, k, v, b)))
+@patch
+def merge(self: StructureBiasedAttention, o): return o.transpose(1, 2).reshape(o.shape[0], o.shape[2], self.dim)
 
-    def attention_weights(self, xq, xkv=None, structure_key=None, valid_key=None, query_index=None):
-        "Explicit weights `(N, heads, nq, Lk)` of the queries `query_index` (all when None), same Q, K, B as `forward`."
-        q, k, v, b = self.prepare(xq, xq if xkv is None else xkv, structure_key, valid_key)
-        if query_index is not None: q = q[:, :, torch.as_tensor(query_index, device=q.device)]
-        return self.explicit_weights(q, k, b)
+@patch
+def forward(self: StructureBiasedAttention, xq, xkv=None, structure_key=None, valid_key=None):
+    "Attention output `(N, Lq, dim)` after the output projection; `xkv` defaults to `xq`."
+    q, k, v, b = self.prepare(xq, xq if xkv is None else xkv, structure_key, valid_key)
+    return self.proj(self.merge(self.attend(q, k, v, b)))
+
+@patch
+def attention_weights(self: StructureBiasedAttention, xq, xkv=None, structure_key=None, valid_key=None, query_index=None):
+    "Explicit weights `(N, heads, nq, Lk)` of the queries `query_index` (all when None), same Q, K, B as `forward`."
+    q, k, v, b = self.prepare(xq, xq if xkv is None else xkv, structure_key, valid_key)
+    if query_index is not None: q = q[:, :, torch.as_tensor(query_index, device=q.device)]
+    return self.explicit_weights(q, k, b)
 
 # %% ../nbs/13_attention.ipynb #31e7260d
 @dataclass
@@ -165,20 +183,23 @@ def _as_query(query, B, h, w, device):
         raise ValueError(f'query {q.tolist()} lies outside the {h}x{w} feature map')
     return q
 
+# %% ../nbs/13_attention.ipynb #5a8610e2
 class _SpatialAttention(nn.Module):
     "Base of the three stages: tokens from a map, SDPA with the structure bias, gated residual update of hole cells."
-    def __init__(self, dim, heads=4, use_structure_bias=True, mask_bias=None):
+    def __init__(self, dim, heads=4, structure_encoder=True, mask_bias=None):
         super().__init__()
-        self.attn = StructureBiasedAttention(dim, heads, use_structure_bias, mask_bias=mask_bias)
+        self.attn = StructureBiasedAttention(dim, heads, structure_encoder, mask_bias=mask_bias)
 
     @property
-    def use_structure_bias(self): return self.attn.use_structure_bias
+    def structure_encoder(self): return self.attn.structure_encoder
+    @property
+    def use_structure_bias(self): return self.attn.structure_encoder   # the deprecated name, still read
     @property
     def mask_bias(self): return self.attn.mask_bias
 
     def _prepare(self, x, hole, structure):
         _check_maps(x, hole, structure)
-        if not self.use_structure_bias: structure = None
+        if not self.structure_encoder: structure = None
         xq, xkv, s_key, v_key = self._split(x, hole, structure)
         return self.attn.prepare(xq, xkv, s_key, v_key)
 
@@ -227,10 +248,10 @@ def pool_matrix(n: int, g: int, device=None) -> torch.Tensor:
 
 class LongRangeAttention(_SpatialAttention):
     "Stage 1 (structure): all cells query a pooled grid of at most `kv_grid` x `kv_grid` keys covering the whole map."
-    def __init__(self, dim, heads=4, use_structure_bias=True,
+    def __init__(self, dim, heads=4, structure_encoder=True,
                  kv_grid: int = 16,   # keys/values are average-pooled to at most this many cells per side
                  mask_bias=None):     # the mask term of the bias (None: with the structure term, as before)
-        super().__init__(dim, heads, use_structure_bias, mask_bias)
+        super().__init__(dim, heads, structure_encoder, mask_bias)
         self.kv_grid = kv_grid
 
     def _grid(self, h, w): return min(h, self.kv_grid), min(w, self.kv_grid)
@@ -268,11 +289,11 @@ def window_merge(t: torch.Tensor, shape, ws: int) -> torch.Tensor:
 
 class WindowAttention(_SpatialAttention):
     "Stages 2 and 3 (shape, texture): attention inside `window` x `window` windows, optionally cyclically shifted."
-    def __init__(self, dim, heads=4, use_structure_bias=True,
+    def __init__(self, dim, heads=4, structure_encoder=True,
                  window: int = 8,  # side of the square windows, in cells of this stage's map
                  shift: int = 0,   # cyclic shift of the window grid, 0 <= shift < window
                  mask_bias=None):  # the mask term of the bias (None: with the structure term, as before)
-        super().__init__(dim, heads, use_structure_bias, mask_bias)
+        super().__init__(dim, heads, structure_encoder, mask_bias)
         if not 0 <= shift < window: raise ValueError(f'shift={shift} must satisfy 0 <= shift < window={window}')
         self.window, self.shift = window, shift
 
@@ -310,15 +331,51 @@ class WindowAttention(_SpatialAttention):
         return self._roll(plane, +1)
 
 # %% ../nbs/13_attention.ipynb #371b8f4c
-STAGES = ('structure', 'shape', 'texture')  # long-range at H/4, medium-range at H/2, local at H
-STAGE_SCALE = {'structure': 4, 'shape': 2, 'texture': 1}  # downsampling factor of each stage's map
+STAGE_DIMS = {4: 4, 2: 2, 1: 1}   # scale of a stage's map -> its channels in units of base_channels C (the decoder's three levels)
 
-def make_stage(name: str, dim: int, heads: int = 4, use_structure_bias: bool = True, mask_bias: bool | None = None) -> _SpatialAttention:
-    "The attention stage `name` (one of STAGES) with this chapter's default geometry."
-    if name == 'structure': return LongRangeAttention(dim, heads, use_structure_bias, kv_grid=16, mask_bias=mask_bias)
-    if name == 'shape': return WindowAttention(dim, heads, use_structure_bias, window=8, shift=4, mask_bias=mask_bias)
-    if name == 'texture': return WindowAttention(dim, heads, use_structure_bias, window=8, shift=0, mask_bias=mask_bias)
-    raise ValueError(f'Unknown attention stage {name!r}: expected one of {", ".join(STAGES)}')
+@dataclass(frozen=True)
+class StageSpec:
+    "One attention stage of the refinement decoder: the scale of the map it works on, its class and its geometry."
+    name: str
+    scale: int                  # downsampling factor of the stage's map: 4, 2 or 1 (see STAGE_DIMS)
+    kind: type                  # LongRangeAttention or WindowAttention (or another _SpatialAttention)
+    geometry: dict = field(default_factory=dict)   # keyword arguments of `kind`: kv_grid, or window and shift
+
+ATTENTION_STAGES: dict[str, StageSpec] = {}   # name -> StageSpec, applied in this order within a scale
+
+def register_attention_stage(name: str, scale: int, kind: type, **geometry) -> StageSpec:
+    "Add (or replace) the attention stage `name`; every network built afterwards has it (a new checkpoint layout)."
+    if scale not in STAGE_DIMS: raise ValueError(f'attention stage {name!r}: scale must be one of {", ".join(map(str, STAGE_DIMS))}, got {scale!r}')
+    if not (isinstance(kind, type) and issubclass(kind, _SpatialAttention)):
+        raise TypeError(f'attention stage {name!r}: kind must be a _SpatialAttention class such as WindowAttention, got {kind!r}')
+    ATTENTION_STAGES[name] = spec = StageSpec(name, scale, kind, dict(geometry))
+    return spec
+
+def unregister_attention_stage(name: str) -> StageSpec:
+    "Remove the attention stage `name` (e.g. a toy one a test added); returns its spec."
+    if name not in ATTENTION_STAGES: raise KeyError(f'No attention stage {name!r}; registered: {", ".join(ATTENTION_STAGES)}')
+    return ATTENTION_STAGES.pop(name)
+
+# %% ../nbs/13_attention.ipynb #f423c20d
+register_attention_stage('structure', 4, LongRangeAttention, kv_grid=16)      # long range: every cell, a pooled 16x16 key grid
+register_attention_stage('shape', 2, WindowAttention, window=8, shift=4)      # medium range: shifted 8x8 windows
+register_attention_stage('texture', 1, WindowAttention, window=8, shift=0)    # local: 8x8 windows
+
+def __getattr__(name: str):
+    "`STAGES` and `STAGE_SCALE`, read from `ATTENTION_STAGES` when asked for (so they include stages registered later)."
+    if name == 'STAGES': return tuple(ATTENTION_STAGES)
+    if name == 'STAGE_SCALE': return {n: s.scale for n, s in ATTENTION_STAGES.items()}
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+
+def make_stage(name: str, dim: int, heads: int = 4, structure_encoder: bool = True, mask_bias: bool | None = None,
+               use_structure_bias: bool | None = None,   # deprecated name of structure_encoder
+               **geometry) -> _SpatialAttention:        # overrides of the registered geometry, e.g. kv_grid=8
+    "The attention stage `name` (a key of `ATTENTION_STAGES`) with its registered geometry (and any `geometry` overrides)."
+    structure_encoder = renamed_argument(structure_encoder, use_structure_bias, 'use_structure_bias', 'structure_encoder')
+    if name not in ATTENTION_STAGES:
+        raise ValueError(f'Unknown attention stage {name!r}: expected one of {", ".join(ATTENTION_STAGES)}')
+    spec = ATTENTION_STAGES[name]
+    return spec.kind(dim, heads, structure_encoder, mask_bias=mask_bias, **{**spec.geometry, **geometry})
 
 # %% ../nbs/13_attention.ipynb #d0e58122
 def overlay_attention(ax, image, weights, query=None, mask=None, title=None, alpha=0.6):

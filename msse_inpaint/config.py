@@ -4,62 +4,63 @@
 
 # %% ../nbs/03_config.ipynb #99526aa4
 from __future__ import annotations
-import dataclasses, json
+import dataclasses, json, warnings
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
+from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'COMPILE_MODES', 'MASK_KINDS', 'PRESETS', 'Config', 'validate_config', 'upgrade_fields', 'make_config',
-           'load_config']
+__all__ = ['PRECISIONS', 'COMPILE_MODES', 'PATH_FIELDS', 'PRESETS', 'RENAMED_FIELDS', 'default_loss_weights', 'Config',
+           'validate_config', 'upgrade_fields', 'make_config', 'load_config']
 
 # %% ../nbs/03_config.ipynb #35619617
 PRECISIONS = ('auto', 'bf16', 'fp32')      # 'auto': bf16 where the hardware computes it natively
 COMPILE_MODES = ('auto', 'on', 'off')      # 'auto': torch.compile where it pays off
-MASK_KINDS = ('rect', 'freeform', 'mixed', 'lama_thin', 'lama_medium', 'lama_thick', 'nvidia',
-              'legacy_rect', 'legacy_freeform', 'legacy_mixed', 'folder')
 
+def default_loss_weights() -> dict[str, float]:
+    "The default weight of every registered loss term (`msse_inpaint.losses.LOSS_TERMS`), by name."
+    from msse_inpaint.losses import loss_weights   # the loss registry, read when a Config is made (terms may be added at runtime)
+    return loss_weights()
+
+# %% ../nbs/03_config.ipynb #46837d12
 @dataclass
 class Config:
     "Everything a training run needs; `make_config(preset, **overrides)` builds and checks one."
-    preset: str = 'default'
+    preset: str = 'default'            # the preset the other values started from
     # model
     base_channels: int = 40            # C: encoder widths are C, 2C, 4C
-    use_structure_encoder: bool = True # MSSE on/off (off: no structure map, no structure term in the attention bias)
-    mask_bias: bool | None = None      # the attention's mask term beta*valid_key; None: exactly when MSSE is on (every earlier run)
-    attention_heads: int = 4
+    structure_encoder: bool = True     # the multi-scale structure encoder (MSSE) on/off (off: no structure map, no structure term in the attention bias)
+    mask_bias: bool | None = None      # the attention's mask term beta*valid_key: on, off, or None/auto: exactly when MSSE is on (every earlier run)
+    attention_heads: int = 4           # heads of each attention stage (must divide base_channels)
+    attention_geometry: dict | None = None  # per attention stage, overrides of its geometry, e.g. '{"structure": {"kv_grid": 8}}'; None: as registered (msse_inpaint.attention.ATTENTION_STAGES)
     # data
     image_size: int = 256              # square training crops; a multiple of 8
     load_size: int | None = None       # images loaded at this size and image_size windows cut from them (None: image_size)
-    train_root: str | None = None      # None: the built-in default images
-    val_root: str | None = None        # None: a seeded split of the training images
+    train_root: str | None = None      # folder of training images (searched recursively); None: the built-in images
+    val_root: str | None = None        # folder of validation images; None: a seeded split of the training images
     train_subset: int | None = None    # use a seeded subset of this many training images
-    val_subset: int | None = None
+    val_subset: int | None = None      # validate on a seeded subset of this many images
     val_fraction: float = 0.1          # split used when val_root is None
-    mask_kind: str = 'mixed'           # training mask generator (see msse_inpaint.masks)
-    val_mask_kind: str = 'mixed'       # validation masks are fixed per image by seed
-    hole_range: tuple[float, float] | None = None  # target hole ratio range for generated masks
+    mask_kind: str = 'mixed'           # training masks: a generator of msse_inpaint.masks.MASK_GENERATORS, nvidia or folder
+    val_mask_kind: str = 'mixed'       # validation masks (fixed per image by seed)
+    hole_range: tuple[float, float] | None = None  # target hole ratio range for generated masks, e.g. "0.1,0.4"
     mask_root: str | None = None       # folder of mask files, for mask_kind / val_mask_kind 'folder'
     mask_hole_is: str = 'white'        # polarity of those files: 'white' (white = hole) or 'black'
-    num_workers: int = 0
+    num_workers: int = 0               # DataLoader worker processes (0: exact resume guaranteed)
     # optimisation
-    epochs: int = 60
-    batch_size: int = 8
-    lr: float = 2e-4
-    weight_decay: float = 1e-4
-    grad_clip: float = 1.0
-    # losses (seed README)
-    lambda_coarse: float = 1.0
-    lambda_refine: float = 1.0
-    lambda_edge: float = 0.5
-    lambda_corner: float = 0.3
-    lambda_color: float = 0.5
-    lambda_perceptual: float = 0.0     # > 0 needs local VGG weights
-    boundary_width: int = 5
+    epochs: int = 60                   # number of epochs
+    batch_size: int = 8                # images per batch
+    lr: float = 2e-4                   # peak learning rate (cosine-annealed to lr/100)
+    weight_decay: float = 1e-4         # AdamW weight decay
+    grad_clip: float = 1.0             # gradient norm clipping threshold
+    # losses: one weight per registered term, read and written as lambda_<term> (e.g. lambda_edge)
+    loss_weights: dict[str, float] = field(default_factory=default_loss_weights)  # see msse_inpaint.losses.LOSS_TERMS
+    boundary_width: int = 5            # band width (px) for the boundary losses and metric
     # run
-    seed: int = 42
-    device: str = 'auto'
-    save_dir: str = 'runs/exp'
-    checkpoint_every: int = 10         # periodic checkpoints, in epochs
+    seed: int = 42                     # random seed
+    device: str = 'auto'               # auto, cpu, cuda or cuda:N
+    save_dir: str = 'runs/exp'         # run folder; relative: from the repository root (msse_train: from the working directory; with --resume: the checkpoint's run)
+    checkpoint_every: int = 10         # a numbered checkpoint (and the attention maps) every N epochs
     init_weights: str | None = None    # a checkpoint whose weights start a new run (fine-tuning); None: random initialisation
     # speed (msse_inpaint.fast_path): the defaults take the fast path wherever the hardware has it
     precision: str = 'auto'            # 'auto': bf16 autocast on CUDA and on CPUs with native bf16, else float32; 'bf16'; 'fp32'
@@ -67,21 +68,46 @@ class Config:
     compile: str = 'auto'              # torch.compile of the network: 'auto' (where it pays off: CUDA), 'on', 'off'
     fused_attention: bool = True       # the structure bias folded into SDPA's fused kernel (False: a float mask, math path)
 
-    def __post_init__(self): validate_config(self)
+    def __post_init__(self):
+        self.loss_weights = {**default_loss_weights(), **dict(self.loss_weights)}   # a term not given keeps its default
+        validate_config(self)
 
-    @property
-    def attention_mask_bias(self) -> bool:
-        "Whether the attention keeps its mask term: `mask_bias`, or, when that is None, `use_structure_encoder` (as before the field existed)."
-        return self.use_structure_encoder if self.mask_bias is None else bool(self.mask_bias)
+    def __getattr__(self, name: str):
+        "`cfg.lambda_<term>`: the weight of a registered loss term."
+        weights = self.__dict__.get('loss_weights') or {}
+        if name.startswith('lambda_') and name[len('lambda_'):] in weights: return weights[name[len('lambda_'):]]
+        raise AttributeError(f'{type(self).__name__!r} object has no attribute {name!r}')
 
-    def to_dict(self) -> dict: return asdict(self)
+PATH_FIELDS = ('train_root', 'val_root', 'mask_root', 'init_weights', 'save_dir')   # files and folders: the CLI makes them absolute
 
-    def to_json(self, path: str | Path | None = None) -> str:
-        text = json.dumps(self.to_dict(), indent=2)
-        if path is not None:
-            from msse_inpaint.core import atomic_write_text
-            atomic_write_text(path, text)
-        return text
+# %% ../nbs/03_config.ipynb #162bc669
+@patch(as_prop=True)
+def use_structure_encoder(self: Config) -> bool:
+    "Deprecated spelling of `structure_encoder` (kept so code and messages of earlier versions read it)."
+    return self.structure_encoder
+
+@patch(as_prop=True)
+def attention_mask_bias(self: Config) -> bool:
+    "Whether the attention keeps its mask term: `mask_bias`, or, when that is None, `structure_encoder` (as before the field existed)."
+    return self.structure_encoder if self.mask_bias is None else bool(self.mask_bias)
+
+@patch
+def to_dict(self: Config) -> dict:
+    "Plain values, the loss weights written as `lambda_<term>` in place (the format of every config.json and checkpoint)."
+    out = {}
+    for k, v in asdict(self).items():
+        if k == 'loss_weights': out.update({f'lambda_{name}': w for name, w in v.items()})
+        else: out[k] = v
+    return out
+
+@patch
+def to_json(self: Config, path: str | Path | None = None) -> str:
+    "The configuration as JSON text, also written (atomically) to `path` when given."
+    text = json.dumps(self.to_dict(), indent=2)
+    if path is not None:
+        from msse_inpaint.core import atomic_write_text
+        atomic_write_text(path, text)
+    return text
 
 # %% ../nbs/03_config.ipynb #ec759889
 def validate_config(cfg: Config) -> None:
@@ -105,10 +131,12 @@ def validate_config(cfg: Config) -> None:
     need(0 < cfg.val_fraction < 1, 'val_fraction', 'a number strictly between 0 and 1')
     for name in ['lr', 'grad_clip']:
         need(isinstance(getattr(cfg, name), (int, float)) and getattr(cfg, name) > 0, name, 'a positive number')
-    for name in ['weight_decay', 'lambda_coarse', 'lambda_refine', 'lambda_edge', 'lambda_corner', 'lambda_color', 'lambda_perceptual']:
-        need(isinstance(getattr(cfg, name), (int, float)) and getattr(cfg, name) >= 0, name, 'a non-negative number')
+    need(isinstance(cfg.weight_decay, (int, float)) and cfg.weight_decay >= 0, 'weight_decay', 'a non-negative number')
+    for name, w in cfg.loss_weights.items():
+        need(isinstance(w, (int, float)) and not isinstance(w, bool) and w >= 0, f'lambda_{name}', 'a non-negative number')
+    from msse_inpaint.masks import mask_kinds   # the mask registry, read now (generators may be added at runtime)
     for name in ['mask_kind', 'val_mask_kind']:
-        need(getattr(cfg, name) in MASK_KINDS, name, f'one of {", ".join(MASK_KINDS)}')
+        need(getattr(cfg, name) in mask_kinds(), name, f'one of {", ".join(mask_kinds())}')
     if 'folder' in (cfg.mask_kind, cfg.val_mask_kind): need(cfg.mask_root is not None, 'mask_root', "a folder of mask files (mask kind 'folder')")
     need(cfg.mask_hole_is in ('white', 'black'), 'mask_hole_is', "'white' (white pixels are the hole) or 'black'")
     if cfg.hole_range is not None:
@@ -121,9 +149,14 @@ def validate_config(cfg: Config) -> None:
     need(cfg.device == 'auto' or cfg.device == 'cpu' or str(cfg.device).startswith('cuda'), 'device', "'auto', 'cpu' or 'cuda[:N]'")
     need(cfg.precision in PRECISIONS, 'precision', f'one of {", ".join(PRECISIONS)}')
     need(cfg.compile in COMPILE_MODES, 'compile', f'one of {", ".join(COMPILE_MODES)}')
-    for name in ['channels_last', 'fused_attention']: need(isinstance(getattr(cfg, name), bool), name, 'True or False')
+    for name in ['structure_encoder', 'channels_last', 'fused_attention']: need(isinstance(getattr(cfg, name), bool), name, 'True or False')
     need(cfg.mask_bias is None or isinstance(cfg.mask_bias, bool), 'mask_bias', 'None (with MSSE), True or False')
     need(cfg.preset in PRESETS, 'preset', f'one of {", ".join(PRESETS)}')
+    if cfg.attention_geometry is not None:
+        from msse_inpaint.attention import ATTENTION_STAGES   # the stage registry, read now (stages may be added at runtime)
+        geo = cfg.attention_geometry
+        need(isinstance(geo, dict) and set(geo) <= set(ATTENTION_STAGES) and all(isinstance(v, dict) for v in geo.values()),
+             'attention_geometry', f'None or {{stage: {{argument: value}}}} with stages among {", ".join(ATTENTION_STAGES)}')
     if problems:
         raise ValueError('Invalid configuration:\n  ' + '\n  '.join(problems))
 
@@ -131,34 +164,54 @@ def validate_config(cfg: Config) -> None:
 PRESETS: dict[str, dict] = {
     'default': {},
     'high_quality': dict(epochs=100, lambda_edge=1.0, lambda_corner=0.5, lambda_perceptual=0.1),
-    'fast': dict(base_channels=24, epochs=30, batch_size=16, use_structure_encoder=False),
+    'fast': dict(base_channels=24, epochs=30, batch_size=16, structure_encoder=False),
     'large': dict(base_channels=48),
     'small_gpu': dict(batch_size=4),
     'debug': dict(base_channels=16, epochs=5, batch_size=8, image_size=64, train_subset=100, val_subset=20,
                   checkpoint_every=2),
 }
 
+RENAMED_FIELDS = {'use_structure_encoder': 'structure_encoder'}   # earlier name -> name now
+
 def upgrade_fields(values: dict) -> dict:
-    "`values` with the fields of earlier versions translated: `mixed_precision` (bf16 on CUDA only) became `precision`."
+    "`values` with the fields of earlier versions translated (`mixed_precision` became `precision`, see `RENAMED_FIELDS`) and `lambda_<term>` gathered into `loss_weights`."
     values = dict(values)
-    if 'mixed_precision' in values:
+    if 'mixed_precision' in values:   # bf16 on CUDA only
         mixed = values.pop('mixed_precision')
         values.setdefault('precision', 'auto' if mixed else 'fp32')
+    for old, new in RENAMED_FIELDS.items():
+        if old in values: values.setdefault(new, values.pop(old))
+    return _gather_loss_weights(values)
+
+def _gather_loss_weights(values: dict) -> dict:
+    "`lambda_<term>=w` (how weights are typed and saved) moved into `values['loss_weights']`; unregistered names stay, to be reported."
+    from msse_inpaint.losses import LOSS_TERMS
+    given = {k: values.pop(k) for k in list(values) if k.startswith('lambda_') and k[len('lambda_'):] in LOSS_TERMS}
+    if given: values['loss_weights'] = {**values.get('loss_weights', {}), **{k[len('lambda_'):]: v for k, v in given.items()}}
     return values
+
+def _warn_renamed(overrides: dict) -> None:
+    for old, new in RENAMED_FIELDS.items():
+        if old in overrides:
+            warnings.warn(f'{old} is deprecated: it is now called {new}', DeprecationWarning, stacklevel=3)
 
 def make_config(preset: str = 'default', **overrides) -> Config:
     "The named preset with `overrides` applied (None values are ignored, so argparse defaults pass through)."
     if preset not in PRESETS:
         raise ValueError(f'Unknown preset {preset!r}: expected one of {", ".join(PRESETS)}')
     known = {f.name for f in fields(Config)}
+    _warn_renamed(overrides)
     overrides = upgrade_fields({k: v for k, v in overrides.items() if v is not None})
     if unknown := sorted(set(overrides) - known):
-        raise ValueError(f'Unknown configuration field(s) {", ".join(unknown)}; known fields: {", ".join(sorted(known))}')
-    values = {**PRESETS[preset], **overrides, 'preset': preset}
+        known_typed = sorted(known - {'loss_weights'} | set(f'lambda_{name}' for name in default_loss_weights()))
+        raise ValueError(f'Unknown configuration field(s) {", ".join(unknown)}; known fields: {", ".join(known_typed)}')
+    base = upgrade_fields(PRESETS[preset])
+    weights = {**base.get('loss_weights', {}), **overrides.get('loss_weights', {})}
+    values = {**base, **overrides, 'loss_weights': weights, 'preset': preset}
     if isinstance(values.get('hole_range'), list): values['hole_range'] = tuple(values['hole_range'])
     return Config(**values)
 
 def load_config(path: str | Path) -> Config:
     "A `Config` from the JSON written by `Config.to_json` (e.g. a run's `config.json`)."
-    data = json.loads(Path(path).read_text())
+    data = upgrade_fields(json.loads(Path(path).read_text()))   # a file of an earlier version: its names, no warning
     return make_config(data.pop('preset', 'default'), **data)

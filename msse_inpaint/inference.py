@@ -70,7 +70,7 @@ def load_model(checkpoint: str | Path | None = None, device: str | torch.device 
     try: model.load_state_dict(state)
     except RuntimeError as e:
         raise ValueError(f'{path}: the weights do not fit the network its config describes '
-                         f'(base_channels={cfg.base_channels}, use_structure_encoder={cfg.use_structure_encoder}, '
+                         f'(base_channels={cfg.base_channels}, structure_encoder={cfg.structure_encoder}, '
                          f'mask_bias={cfg.attention_mask_bias}): {str(e)[:300]}') from e
     model.config = cfg
     model.checkpoint_info = {'path': str(path), 'epoch': ck.get('epoch'), 'metrics': ck.get('metrics', {})}

@@ -4,16 +4,19 @@
 
 # %% ../nbs/20_losses.ipynb #8ef3a72a
 from __future__ import annotations
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['NOBLE_SCALE', 'VGG16_WEIGHTS_FILE', 'LOSS_TERMS', 'masked_mean', 'dilate', 'erode', 'boundary_band', 'sobel',
-           'laplacian', 'corner_strength', 'hole_l1', 'edge_loss', 'corner_loss', 'color_loss', 'vgg16_weights_path',
-           'PerceptualLoss', 'progressive_weights', 'InpaintingLoss']
+__all__ = ['NOBLE_SCALE', 'VGG16_WEIGHTS_FILE', 'CONSTANT', 'LOSS_TERMS', 'masked_mean', 'dilate', 'erode', 'boundary_band',
+           'sobel', 'laplacian', 'corner_strength', 'hole_l1', 'edge_loss', 'corner_loss', 'color_loss',
+           'vgg16_weights_path', 'PerceptualLoss', 'Ramp', 'LossInputs', 'LossTerm', 'register_loss_term',
+           'unregister_loss_term', 'loss_weights', 'progressive_weights', 'InpaintingLoss']
 
 # %% ../nbs/20_losses.ipynb #f3b203f7
 def _check_pair(pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor, name: str = 'pred'):
@@ -159,48 +162,124 @@ class PerceptualLoss(nn.Module):
             loss = loss + (x - y).abs().mean()
         return loss
 
+# %% ../nbs/20_losses.ipynb #77499c4e
+@dataclass(frozen=True)
+class Ramp:
+    "A weight multiplier that moves linearly with training progress `p` in [0, 1]: `start + slope * p`."
+    start: float = 1.0
+    slope: float = 0.0
+    def __call__(self, p: float) -> float: return self.start + self.slope * p
+    def __str__(self) -> str: return f'{self.start:g}' if not self.slope else f'{self.start:g} {"+-"[self.slope < 0]} {abs(self.slope):g}p'
+
+CONSTANT = Ramp()   # the weight as configured, all through training
+
+# %% ../nbs/20_losses.ipynb #b1270381
+@dataclass
+class LossInputs:
+    "What a loss term may look at, all float32: the coarse and refined outputs, their composite, the target and the hole."
+    coarse: torch.Tensor              # (B,3,H,W)
+    refined: torch.Tensor             # (B,3,H,W)
+    output: torch.Tensor              # the composite image*(1-mask) + refined*mask (or the model's own `output`)
+    image: torch.Tensor               # the ground truth (B,3,H,W)
+    mask: torch.Tensor                # (B,1,H,W), 1 = hole
+    boundary_width: int = 5           # band (px) around the hole for the boundary terms
+    perceptual: nn.Module | None = None   # the frozen VGG16 feature loss, when its weight is > 0
+
+@dataclass(frozen=True)
+class LossTerm:
+    "One term of the objective: `fn(LossInputs) -> 0-d tensor`, its default weight and its progressive schedule."
+    name: str                                # `lambda_<name>` in the configuration, `--lambda_<name>` on the command line
+    fn: Callable[[LossInputs], torch.Tensor]
+    weight: float = 0.0                      # default weight (0: reported in the logs, not optimised)
+    schedule: Callable[[float], float] = CONSTANT   # multiplier of the weight at training progress p
+    help: str = ''                           # one line for `--help` and the documentation
+    label: str | None = None                 # the name in prose (the model card); default `name`
+
+LOSS_TERMS: dict[str, LossTerm] = {}   # name -> LossTerm, in the order of the logs
+
+# %% ../nbs/20_losses.ipynb #1be748b4
+def register_loss_term(name: str, fn: Callable[[LossInputs], torch.Tensor], weight: float = 0.0,
+                       schedule: Callable[[float], float] = CONSTANT, help: str = '', label: str | None = None) -> LossTerm:
+    "Add (or replace) the loss term `name`; from now on the configuration, the CLI, the criterion and the logs include it."
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f'A loss term name must be a Python identifier (it becomes lambda_<name>), got {name!r}')
+    if name == 'total': raise ValueError("'total' is the weighted sum of the terms, not a term name")
+    if not callable(fn) or not callable(schedule): raise TypeError(f'loss term {name!r}: fn and schedule must be callables')
+    if not isinstance(weight, (int, float)) or weight < 0:
+        raise ValueError(f'loss term {name!r}: the default weight must be a non-negative number, got {weight!r}')
+    LOSS_TERMS[name] = term = LossTerm(name, fn, float(weight), schedule, help, label)
+    return term
+
+def unregister_loss_term(name: str) -> LossTerm:
+    "Remove the loss term `name` (e.g. a toy term a test added); returns it."
+    if name not in LOSS_TERMS: raise KeyError(f'No loss term {name!r}; registered: {", ".join(LOSS_TERMS)}')
+    return LOSS_TERMS.pop(name)
+
+# %% ../nbs/20_losses.ipynb #e2374534
+def _perceptual_term(x: LossInputs) -> torch.Tensor:
+    "The VGG16 feature loss, or 0 when the criterion has none (weight 0)."
+    if x.perceptual is None: return x.image.new_zeros(())
+    return x.perceptual.to(x.image.device)(x.output, x.image)
+
+register_loss_term('coarse', lambda x: hole_l1(x.coarse, x.image, x.mask), 1.0, Ramp(1.0, -0.5),
+                   'weight of the coarse hole L1 loss')
+register_loss_term('refine', lambda x: hole_l1(x.refined, x.image, x.mask), 1.0, CONSTANT,
+                   'weight of the refined hole L1 loss')
+register_loss_term('edge', lambda x: edge_loss(x.output, x.image, x.mask, x.boundary_width), 0.5, Ramp(0.5, 0.5),
+                   'weight of the Sobel edge loss')
+register_loss_term('corner', lambda x: corner_loss(x.output, x.image, x.mask, x.boundary_width), 0.3, Ramp(0.3, 0.7),
+                   'weight of the corner loss')
+register_loss_term('color', lambda x: color_loss(x.output, x.image, x.mask, x.boundary_width), 0.5, Ramp(0.5, 0.5),
+                   'weight of the boundary colour loss', label='colour')
+register_loss_term('perceptual', _perceptual_term, 0.0, CONSTANT,
+                   'weight of the VGG perceptual loss (> 0 needs local VGG16 weights)');
+
+# %% ../nbs/20_losses.ipynb #a335b4f0
+def loss_weights(weights: dict[str, float] | None = None, **lambdas) -> dict[str, float]:
+    "The base weight of every registered term: its default, replaced by `weights[name]` or `lambda_<name>=` (by name)."
+    given = dict(weights or {})
+    for key, value in lambdas.items():
+        if not key.startswith('lambda_'): raise TypeError(f'unexpected argument {key!r}: expected lambda_<term>')
+        given[key[len('lambda_'):]] = value
+    if unknown := sorted(set(given) - set(LOSS_TERMS)):
+        raise ValueError(f'Unknown loss term(s) {", ".join(unknown)}: registered terms are {", ".join(LOSS_TERMS)}')
+    return {name: given.get(name, term.weight) for name, term in LOSS_TERMS.items()}
+
 # %% ../nbs/20_losses.ipynb #764e0477
-def progressive_weights(epoch: float, total_epochs: int, lambda_coarse: float = 1.0, lambda_refine: float = 1.0,
-                        lambda_edge: float = 0.5, lambda_corner: float = 0.3, lambda_color: float = 0.5,
-                        lambda_perceptual: float = 0.0) -> dict[str, float]:
-    "The DESIGN.md loss weights at progress `p = epoch/total_epochs` (clipped to [0,1])."
+def progressive_weights(epoch: float, total_epochs: int, weights: dict[str, float] | None = None, **lambdas) -> dict[str, float]:
+    "Each term's weight at progress `p = epoch/total_epochs` (clipped to [0,1]): its base weight (see `loss_weights`) times its schedule."
     if not total_epochs or total_epochs <= 0:
         raise ValueError(f'total_epochs must be a positive number, got {total_epochs!r}')
     p = min(max(float(epoch) / float(total_epochs), 0.0), 1.0)
-    return dict(coarse=lambda_coarse * (1 - 0.5 * p), refine=lambda_refine, edge=lambda_edge * (0.5 + 0.5 * p),
-                corner=lambda_corner * (0.3 + 0.7 * p), color=lambda_color * (0.5 + 0.5 * p), perceptual=lambda_perceptual)
+    base = loss_weights(weights, **lambdas)
+    return {name: base[name] * term.schedule(p) for name, term in LOSS_TERMS.items()}
 
 # %% ../nbs/20_losses.ipynb #925f2529
-LOSS_TERMS = ('coarse', 'refine', 'edge', 'corner', 'color', 'perceptual')
-
 class InpaintingLoss(nn.Module):
-    "The seed's weighted sum of coarse/refine L1, edge, corner, colour and optional perceptual terms with progressive weights."
-    def __init__(self, lambda_coarse: float = 1.0, lambda_refine: float = 1.0, lambda_edge: float = 0.5,
-                 lambda_corner: float = 0.3, lambda_color: float = 0.5, lambda_perceptual: float = 0.0,
+    "The weighted sum of the registered loss terms (`LOSS_TERMS`) with progressive weights."
+    def __init__(self, weights: dict[str, float] | None = None,  # base weight per term name; missing names: the term's default
                  boundary_width: int = 5,  # band (px) around the hole for edge/corner/colour terms
-                 perceptual_weights: str | Path | None = None):  # VGG16 state dict; default the torch hub cache
+                 perceptual_weights: str | Path | None = None,  # VGG16 state dict; default the torch hub cache
+                 **lambdas):               # lambda_<term>=weight, the same by keyword
         super().__init__()
-        lambdas = dict(coarse=lambda_coarse, refine=lambda_refine, edge=lambda_edge, corner=lambda_corner,
-                       color=lambda_color, perceptual=lambda_perceptual)
-        for k, v in lambdas.items():
+        self.lambdas = loss_weights(weights, **lambdas)
+        for k, v in self.lambdas.items():
             if not isinstance(v, (int, float)) or v < 0: raise ValueError(f'lambda_{k} must be a non-negative number, got {v!r}')
         if not isinstance(boundary_width, int) or boundary_width < 0:
             raise ValueError(f'boundary_width must be a non-negative integer, got {boundary_width!r}')
-        self.lambdas, self.boundary_width = lambdas, boundary_width
-        self.perceptual = PerceptualLoss(perceptual_weights) if lambda_perceptual > 0 else None
+        self.boundary_width = boundary_width
+        self.perceptual = PerceptualLoss(perceptual_weights) if self.lambdas.get('perceptual', 0) > 0 else None
 
     @classmethod
     def from_config(cls, cfg, **kwargs) -> 'InpaintingLoss':
-        "The criterion a `msse_inpaint.config.Config` describes."
-        return cls(lambda_coarse=cfg.lambda_coarse, lambda_refine=cfg.lambda_refine, lambda_edge=cfg.lambda_edge,
-                   lambda_corner=cfg.lambda_corner, lambda_color=cfg.lambda_color, lambda_perceptual=cfg.lambda_perceptual,
-                   boundary_width=cfg.boundary_width, **kwargs)
+        "The criterion a `msse_inpaint.config.Config` describes (`lambda_<term>=` in `kwargs` replaces a weight)."
+        return cls(weights=cfg.loss_weights, boundary_width=cfg.boundary_width, **kwargs)
 
     def weights(self, epoch: float, total_epochs: int) -> dict[str, float]:
-        return progressive_weights(epoch, total_epochs, *(self.lambdas[k] for k in LOSS_TERMS))
+        return progressive_weights(epoch, total_epochs, self.lambdas)
 
-    def forward(self, outputs: dict, image: torch.Tensor, mask: torch.Tensor, epoch: float = 0,
-                total_epochs: int = 1) -> dict:
+    def inputs(self, outputs: dict, image: torch.Tensor, mask: torch.Tensor) -> LossInputs:
+        "The checked float32 `LossInputs` of one batch (the composite formed here when the model gave none)."
         if not isinstance(outputs, dict) or not {'coarse', 'refined'} <= set(outputs):
             got = sorted(outputs) if isinstance(outputs, dict) else type(outputs).__name__
             raise ValueError(f"outputs must be the model's dict with 'coarse' and 'refined' (and 'output'), got {got}")
@@ -209,19 +288,15 @@ class InpaintingLoss(nn.Module):
         _check_pair(coarse, image, mask, 'outputs["coarse"]'); _check_pair(refined, image, mask, 'outputs["refined"]')
         comp = outputs.get('output')
         comp = image * (1 - mask) + refined * mask if comp is None else comp.float()
-        w = self.weights(epoch, total_epochs)
-        bw = self.boundary_width
-        fns = dict(coarse=lambda: hole_l1(coarse, image, mask), refine=lambda: hole_l1(refined, image, mask),
-                   edge=lambda: edge_loss(comp, image, mask, bw), corner=lambda: corner_loss(comp, image, mask, bw),
-                   color=lambda: color_loss(comp, image, mask, bw))
-        terms, total = {}, image.new_zeros(())
-        for k, fn in fns.items():
-            if w[k] > 0:
-                terms[k] = fn(); total = total + w[k] * terms[k]
-            else:
-                with torch.no_grad(): terms[k] = fn()
-        if self.perceptual is not None:
-            terms['perceptual'] = self.perceptual.to(image.device)(comp, image); total = total + w['perceptual'] * terms['perceptual']
-        else:
-            terms['perceptual'] = image.new_zeros(())
+        return LossInputs(coarse, refined, comp, image, mask, self.boundary_width, self.perceptual)
+
+    def forward(self, outputs: dict, image: torch.Tensor, mask: torch.Tensor, epoch: float = 0,
+                total_epochs: int = 1) -> dict:
+        x, w = self.inputs(outputs, image, mask), self.weights(epoch, total_epochs)
+        terms, total = {}, x.image.new_zeros(())
+        for name, term in LOSS_TERMS.items():
+            if w[name] > 0:
+                terms[name] = term.fn(x); total = total + w[name] * terms[name]
+            else:   # reported in the logs, not optimised
+                with torch.no_grad(): terms[name] = term.fn(x)
         return {'total': total, **terms, **{f'w_{k}': v for k, v in w.items()}}

@@ -17,10 +17,11 @@ from .core import as_generator, atomic_write, check_positive_int, figures_dir, s
 from .reporting import save_figure
 
 # %% auto #0
-__all__ = ['LAMA_PRESETS', 'MASK_GENERATORS', 'NVIDIA_BINS', 'hole_ratio', 'rect_mask', 'freeform_mask', 'mixed_mask',
-           'lama_mask', 'lama_thin_mask', 'lama_medium_mask', 'lama_thick_mask', 'legacy_rect_mask',
-           'legacy_freeform_mask', 'legacy_mixed_mask', 'check_hole_range', 'make_mask', 'mask_to_tensor',
-           'nvidia_root', 'nvidia_bin_of', 'nvidia_bins_for', 'nvidia_mask_paths', 'border_distance', 'nvidia_mask',
+__all__ = ['LAMA_PRESETS', 'MASK_GENERATORS', 'FILE_MASK_KINDS', 'NVIDIA_BINS', 'hole_ratio', 'rect_mask', 'freeform_mask',
+           'mixed_mask', 'lama_mask', 'lama_thin_mask', 'lama_medium_mask', 'lama_thick_mask', 'legacy_rect_mask',
+           'legacy_freeform_mask', 'legacy_mixed_mask', 'mask_kinds', 'register_mask_generator',
+           'unregister_mask_generator', 'check_hole_range', 'make_mask', 'mask_to_tensor', 'nvidia_root',
+           'nvidia_bin_of', 'nvidia_bins_for', 'nvidia_mask_paths', 'border_distance', 'nvidia_mask',
            'folder_mask_paths', 'check_folder_masks', 'folder_mask', 'mask_statistics', 'mask_figure',
            'save_mask_figures', 'masks_overview_figure', 'nvidia_figure']
 
@@ -152,6 +153,7 @@ def _lama_boxes(mask: np.ndarray, rng: np.random.Generator, scale: float, margin
         y0 = int(rng.integers(margin, max(margin + 1, height - margin - bh + 1)))
         mask[y0:y0 + bh, x0:x0 + bw] = 1
 
+# %% ../nbs/02_masks.ipynb #978de7ec
 def lama_mask(height: int, width: int, rng: np.random.Generator,
               preset: str = 'medium',     # 'thin', 'medium' or 'thick' (LaMa's random_*_256 settings)
               max_hole: float = 0.5,      # redraw masks with a larger hole ratio (LaMa's max_tamper_area)
@@ -227,7 +229,25 @@ MASK_GENERATORS: dict[str, Callable[..., np.ndarray]] = {
     'legacy_freeform': legacy_freeform_mask,
     'legacy_mixed': legacy_mixed_mask,
 }
+FILE_MASK_KINDS = ('nvidia', 'folder')   # masks read from files rather than drawn (see below)
 
+def mask_kinds() -> tuple[str, ...]:
+    "Every mask kind a configuration may name: the registered generators, then the file-backed kinds."
+    return (*MASK_GENERATORS, *FILE_MASK_KINDS)
+
+def register_mask_generator(name: str, fn: Callable[..., np.ndarray]) -> None:
+    "Add (or replace) generator `name`: `fn(height, width, rng, **params) -> (H, W)` array in {0, 1}; configs and `make_mask` accept it at once."
+    if not isinstance(name, str) or not name.isidentifier() or name in FILE_MASK_KINDS:
+        raise ValueError(f'A mask generator name must be an identifier other than {", ".join(FILE_MASK_KINDS)}, got {name!r}')
+    if not callable(fn): raise TypeError(f'mask generator {name!r}: expected a function (height, width, rng, **params)')
+    MASK_GENERATORS[name] = fn
+
+def unregister_mask_generator(name: str) -> None:
+    "Remove generator `name` (e.g. a toy one a test added)."
+    if name not in MASK_GENERATORS: raise KeyError(f'No mask generator {name!r}; registered: {", ".join(MASK_GENERATORS)}')
+    del MASK_GENERATORS[name]
+
+# %% ../nbs/02_masks.ipynb #dc5a981b
 def check_hole_range(hole_range) -> tuple[float, float] | None:
     "None, or `(low, high)` with 0 <= low < high <= 1; a `ValueError` naming `hole_range` otherwise."
     if hole_range is None: return None
@@ -236,6 +256,7 @@ def check_hole_range(hole_range) -> tuple[float, float] | None:
     if not 0 <= low < high <= 1: raise ValueError(f'hole_range must satisfy 0 <= low < high <= 1, got {hole_range!r}')
     return low, high
 
+# %% ../nbs/02_masks.ipynb #299b3722
 def make_mask(kind: str, height: int, width: int, seed_or_rng: int | np.random.Generator,
               hole_range: tuple[float, float] | None = None,   # accept only masks whose hole ratio lies in [low, high]
               max_tries: int = 1000,                           # give up (with a clear error) after this many draws
@@ -245,7 +266,7 @@ def make_mask(kind: str, height: int, width: int, seed_or_rng: int | np.random.G
     if kind == 'nvidia': gen = nvidia_mask
     elif kind == 'folder': gen = folder_mask
     elif kind in MASK_GENERATORS: gen = MASK_GENERATORS[kind]
-    else: raise ValueError(f"Unknown mask kind {kind!r}: expected one of {', '.join([*MASK_GENERATORS, 'nvidia', 'folder'])}")
+    else: raise ValueError(f"Unknown mask kind {kind!r}: expected one of {', '.join(mask_kinds())}")
     height, width = _check_hw(height, width)
     rng = as_generator(seed_or_rng)
     rng_range = check_hole_range(hole_range)
@@ -295,6 +316,7 @@ def nvidia_bins_for(hole_range: tuple[float, float]) -> list[str]:
     if not labels: raise ValueError(f'hole_range {hole_range!r} overlaps no NVIDIA bin (they cover 0.01-0.60)')
     return labels
 
+# %% ../nbs/02_masks.ipynb #43a5f6bd
 def nvidia_mask_paths(bin_label: str, root: str | Path | None = None,
                       border: bool | None = None,   # None: all 2000; False: the 1000 away from the border; True: the 1000 touching it
                       ) -> list[Path]:

@@ -10,10 +10,11 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 
 from .coarse import ContextEncoder, CoarseDecoder
 from .msse import MultiScaleStructureEncoder
-from .attention import STAGES, STAGE_SCALE, make_stage, overlay_attention
+from .attention import ATTENTION_STAGES, STAGE_DIMS, make_stage, overlay_attention, renamed_argument
 
 # %% auto #0
 __all__ = ['EARLIER_IMPLEMENTATION', 'check_inputs', 'pad_to_multiple', 'default_query', 'conv3x3', 'ResBlock', 'Up',
@@ -76,20 +77,34 @@ class Up(nn.Module):
         self.conv, self.merge = conv3x3(cin, cout), nn.Conv2d(2 * cout, cout, 1)
     def forward(self, x, skip): return self.merge(torch.cat([self.conv(F.interpolate(x, scale_factor=2, mode='nearest')), skip], 1))
 
+# %% ../nbs/14_model.ipynb #88b82866
 class RefinementDecoder(nn.Module):
-    "Coarse composite + mask + encoder features + S -> `delta` (B,3,H,W), through the three attention stages."
-    def __init__(self, base_channels: int = 40, heads: int = 4, use_structure_bias: bool = True, mask_bias: bool | None = None):
+    "Coarse composite + mask + encoder features + S -> `delta` (B,3,H,W), through the attention stages of `ATTENTION_STAGES`."
+    def __init__(self, base_channels: int = 40, heads: int = 4, structure_encoder: bool = True, mask_bias: bool | None = None,
+                 attention_geometry: dict | None = None,   # per stage, overrides of its registered geometry, e.g. {'structure': {'kv_grid': 8}}
+                 use_structure_bias: bool | None = None):  # deprecated name of structure_encoder
         super().__init__()
-        C = base_channels
+        structure_encoder = renamed_argument(structure_encoder, use_structure_bias, 'use_structure_bias', 'structure_encoder')
+        C, geometry = base_channels, attention_geometry or {}
         self.stem = conv3x3(4, C)
         self.down1, self.down2 = conv3x3(C, 2 * C, 2), conv3x3(2 * C, 4 * C, 2)
         self.ctx = nn.ModuleList([nn.Conv2d(c, c, 1) for c in (C, 2 * C, 4 * C)])
         self.mid = ResBlock(4 * C)
-        self.stages = nn.ModuleDict({name: make_stage(name, dim, heads, use_structure_bias, mask_bias)
-                                     for name, dim in zip(STAGES, (4 * C, 2 * C, C))})
+        self.stages = nn.ModuleDict({name: make_stage(name, STAGE_DIMS[spec.scale] * C, heads, structure_encoder, mask_bias,
+                                                      **geometry.get(name, {}))
+                                     for name, spec in ATTENTION_STAGES.items()})
+        self.stage_scales = {name: spec.scale for name, spec in ATTENTION_STAGES.items()}   # as built (the registry may change later)
         self.up2, self.up1 = Up(4 * C, 2 * C), Up(2 * C, C)
         self.head = nn.Sequential(conv3x3(C, C), nn.Conv2d(C, 3, 3, 1, 1))
         with torch.no_grad(): self.head[-1].weight.mul_(0.1); self.head[-1].bias.zero_()
+
+    def _stages_at(self, scale: int, x, hole, structure, query, probes: dict):
+        "Every stage of `scale`, in registry order, on the map `x` of that scale; their probes go into `probes`."
+        for name, stage in self.stages.items():
+            if self.stage_scales[name] != scale: continue
+            x, probe = stage(x, hole.to(x.dtype), structure, None if query is None else query // scale, return_probe=True)
+            if probe is not None: probes[name] = probe
+        return x
 
     def forward(self, composite, mask, features, structure=None, query=None):
         "`(delta, probes)`; probes maps stage name -> `AttentionProbe` of `query` (pixels, (B,2)) or is empty."
@@ -99,49 +114,50 @@ class RefinementDecoder(nn.Module):
         r2 = self.down1(r1) + self.ctx[1](features[1])
         r3 = self.mid(self.down2(r2) + self.ctx[2](features[2]))
         probes = {}
-        def stage(name, x):
-            s = STAGE_SCALE[name]
-            out, probe = self.stages[name](x, holes[s].to(x.dtype), S[s], None if query is None else query // s, return_probe=True)
-            if probe is not None: probes[name] = probe
-            return out
-        r3 = stage('structure', r3)
-        r2 = stage('shape', self.up2(r3, r2))
-        r1 = stage('texture', self.up1(r2, r1))
+        r3 = self._stages_at(4, r3, holes[4], S[4], query, probes)
+        r2 = self._stages_at(2, self.up2(r3, r2), holes[2], S[2], query, probes)
+        r1 = self._stages_at(1, self.up1(r2, r1), holes[1], S[1], query, probes)
         return self.head(r1), probes
 
 # %% ../nbs/14_model.ipynb #af020223
 class InpaintingNetwork(nn.Module):
     "The MSSE inpainting network: `forward(image, mask, attention_query=None, structure_override=None) -> dict` (see the table above)."
     def __init__(self, base_channels: int = 40,        # C: encoder widths C, 2C, 4C
-                 use_structure_encoder: bool = True,  # MSSE on/off; off: no structure map, no structure term in the attention bias
+                 structure_encoder: bool = True,      # MSSE on/off; off: no structure map, no structure term in the attention bias
                  attention_heads: int = 4,            # heads of every attention stage; C must be divisible by it
                  any_size: bool = False,              # True: pad any size >= 16 (not only multiples of 8)
-                 mask_bias: bool | None = None):      # the attention's mask term beta*valid_key; None: exactly when MSSE is on (as before)
+                 mask_bias: bool | None = None,       # the attention's mask term beta*valid_key; None: exactly when MSSE is on (as before)
+                 attention_geometry: dict | None = None,  # per stage, overrides of its registered geometry (see 13_attention)
+                 use_structure_encoder: bool | None = None):  # deprecated name of structure_encoder
         super().__init__()
+        structure_encoder = renamed_argument(structure_encoder, use_structure_encoder, 'use_structure_encoder', 'structure_encoder')
         if not isinstance(base_channels, int) or base_channels <= 0:
             raise ValueError(f'base_channels must be a positive integer, got {base_channels!r}')
         if not isinstance(attention_heads, int) or attention_heads <= 0 or base_channels % attention_heads:
             raise ValueError(f'attention_heads={attention_heads!r}: expected a positive integer dividing base_channels={base_channels}')
-        self.base_channels, self.use_structure_encoder, self.any_size = base_channels, bool(use_structure_encoder), any_size
-        self.mask_bias = self.use_structure_encoder if mask_bias is None else bool(mask_bias)
-        self.hparams = dict(base_channels=base_channels, use_structure_encoder=self.use_structure_encoder,
+        self.base_channels, self.structure_encoder, self.any_size = base_channels, bool(structure_encoder), any_size
+        self.mask_bias = self.structure_encoder if mask_bias is None else bool(mask_bias)
+        self.hparams = dict(base_channels=base_channels, structure_encoder=self.structure_encoder,
                             attention_heads=attention_heads, any_size=any_size, mask_bias=self.mask_bias)
+        if attention_geometry: self.hparams['attention_geometry'] = attention_geometry
         self.encoder = ContextEncoder(base_channels)
         self.coarse_decoder = CoarseDecoder(base_channels)
-        self.msse = MultiScaleStructureEncoder(base_channels) if self.use_structure_encoder else None
-        self.refine = RefinementDecoder(base_channels, attention_heads, use_structure_bias=self.use_structure_encoder,
-                                        mask_bias=self.mask_bias)
+        self.msse = MultiScaleStructureEncoder(base_channels) if self.structure_encoder else None
+        self.refine = RefinementDecoder(base_channels, attention_heads, self.structure_encoder, self.mask_bias, attention_geometry)
+
+    @property
+    def use_structure_encoder(self) -> bool: return self.structure_encoder   # the deprecated name, still read
 
     @classmethod
     def from_config(cls, cfg) -> 'InpaintingNetwork':
-        "The network a `msse_inpaint.config.Config` describes (base_channels, use_structure_encoder, attention_heads, mask_bias)."
-        return cls(base_channels=cfg.base_channels, use_structure_encoder=cfg.use_structure_encoder,
-                   attention_heads=cfg.attention_heads, mask_bias=getattr(cfg, 'mask_bias', None))
+        "The network a `msse_inpaint.config.Config` describes (base_channels, structure_encoder, attention_heads, mask_bias, attention_geometry)."
+        return cls(base_channels=cfg.base_channels, structure_encoder=cfg.structure_encoder, attention_heads=cfg.attention_heads,
+                   mask_bias=getattr(cfg, 'mask_bias', None), attention_geometry=getattr(cfg, 'attention_geometry', None))
 
     def _override_structure(self, override, B, H, W, Hp, Wp, device) -> torch.Tensor:
         "The `(B, 1, Hp, Wp)` structure map that replaces S: a constant in [0, 1], or a `(B, 1, H, W)` map in [0, 1] padded like the image."
         if self.msse is None:
-            raise ValueError('structure_override needs a model with the structure encoder (use_structure_encoder=True); '
+            raise ValueError('structure_override needs a model with the structure encoder (structure_encoder=True); '
                              'this one has no structure map to replace')
         if isinstance(override, (int, float)) and not isinstance(override, bool):
             if not 0 <= override <= 1: raise ValueError(f'structure_override={override!r}: a constant must lie in [0, 1]')
@@ -154,43 +170,51 @@ class InpaintingNetwork(nn.Module):
             raise ValueError('structure_override: every value of the map must be finite and in [0, 1]')
         return pad_to_multiple(s, 16)[0]
 
-    def forward(self, image: torch.Tensor, mask: torch.Tensor, attention_query=None,
-                return_attention: bool = True, structure_override=None) -> dict:
-        check_inputs(image, mask, self.any_size)
-        B, _, H, W = image.shape
-        mask = mask.to(image.dtype)
-        if return_attention:
-            query = default_query(mask) if attention_query is None else torch.as_tensor(attention_query, dtype=torch.long, device=image.device)
-            if query.dim() == 1: query = query.expand(B, 2)
-            if tuple(query.shape) != (B, 2) or (query < 0).any() or (query[:, 0] >= H).any() or (query[:, 1] >= W).any():
-                raise ValueError(f'attention_query must be (y, x) or (B, 2) = ({B}, 2) inside the {H}x{W} image; got {query.tolist()}')
-        else: query = None
-        img_p, _ = pad_to_multiple(image, 16)
-        mask_p, _ = pad_to_multiple(mask, 16)
-        Hp, Wp = img_p.shape[-2:]
-        masked = torch.where(mask_p > 0.5, torch.zeros_like(img_p), img_p)   # no value under the hole goes further
-        features, _ = self.encoder(masked, mask_p)
-        coarse = self.coarse_decoder(features).float()
-        structure = None
-        if structure_override is not None: structure = self._override_structure(structure_override, B, H, W, Hp, Wp, img_p.device)
-        elif self.msse is not None:
-            structure = self.msse(features[0], mask_p).float()
-            if structure.shape[-2:] != (Hp, Wp):
-                structure = F.interpolate(structure, size=(Hp, Wp), mode='bilinear', align_corners=False)
-        composite = masked + coarse * mask_p
-        delta, probes = self.refine(composite, mask_p, features, structure, query)
-        delta = delta.float()
-        crop = lambda t: t[..., :H, :W]
-        refined = coarse + delta
-        out = dict(coarse=crop(coarse), delta=crop(delta), refined=crop(refined),
-                   output=crop(masked + refined.clamp(0, 1) * mask_p),
-                   structure=None if structure is None else crop(structure), attention={}, attention_query=query)
-        for name, probe in probes.items():
-            s = STAGE_SCALE[name]
-            plane = probe.mean_plane().float()
-            if s > 1: plane = plane.repeat_interleave(s, -2).repeat_interleave(s, -1) / (s * s)
-            out['attention'][name] = crop(plane)
-        return out
+# %% ../nbs/14_model.ipynb #9a761466
+def _attention_query(attention_query, mask: torch.Tensor) -> torch.Tensor:
+    "The `(B, 2)` query whose attention is reported: `attention_query` ((y, x) or per image), default the hole's centre; checked."
+    B, _, H, W = mask.shape
+    query = default_query(mask) if attention_query is None else torch.as_tensor(attention_query, dtype=torch.long, device=mask.device)
+    if query.dim() == 1: query = query.expand(B, 2)
+    if tuple(query.shape) != (B, 2) or (query < 0).any() or (query[:, 0] >= H).any() or (query[:, 1] >= W).any():
+        raise ValueError(f'attention_query must be (y, x) or (B, 2) = ({B}, 2) inside the {H}x{W} image; got {query.tolist()}')
+    return query
+
+def _full_size_plane(probe, scale: int) -> torch.Tensor:
+    "A stage's head-averaged attention map brought to image pixels (each cell's weight spread evenly over its `scale`x`scale` pixels)."
+    plane = probe.mean_plane().float()
+    if scale > 1: plane = plane.repeat_interleave(scale, -2).repeat_interleave(scale, -1) / (scale * scale)
+    return plane
+
+@patch
+def forward(self: InpaintingNetwork, image: torch.Tensor, mask: torch.Tensor, attention_query=None,
+            return_attention: bool = True, structure_override=None) -> dict:
+    check_inputs(image, mask, self.any_size)
+    B, _, H, W = image.shape
+    mask = mask.to(image.dtype)
+    query = _attention_query(attention_query, mask) if return_attention else None
+    img_p, _ = pad_to_multiple(image, 16)
+    mask_p, _ = pad_to_multiple(mask, 16)
+    Hp, Wp = img_p.shape[-2:]
+    masked = torch.where(mask_p > 0.5, torch.zeros_like(img_p), img_p)   # no value under the hole goes further
+    features, _ = self.encoder(masked, mask_p)
+    coarse = self.coarse_decoder(features).float()
+    structure = None
+    if structure_override is not None: structure = self._override_structure(structure_override, B, H, W, Hp, Wp, img_p.device)
+    elif self.msse is not None:
+        structure = self.msse(features[0], mask_p).float()
+        if structure.shape[-2:] != (Hp, Wp):
+            structure = F.interpolate(structure, size=(Hp, Wp), mode='bilinear', align_corners=False)
+    composite = masked + coarse * mask_p
+    delta, probes = self.refine(composite, mask_p, features, structure, query)
+    delta = delta.float()
+    crop = lambda t: t[..., :H, :W]
+    refined = coarse + delta
+    out = dict(coarse=crop(coarse), delta=crop(delta), refined=crop(refined),
+               output=crop(masked + refined.clamp(0, 1) * mask_p),
+               structure=None if structure is None else crop(structure), attention={}, attention_query=query)
+    for name, probe in probes.items(): out['attention'][name] = crop(_full_size_plane(probe, self.refine.stage_scales[name]))
+    return out
 
 # %% ../nbs/14_model.ipynb #e309b540
 def _sdpa_cpu_flops(query_shape, key_shape, value_shape, *args, out_shape=None, **kwargs) -> int:
@@ -236,17 +260,17 @@ def budget_table(size: int = 256, presets=None) -> 'pd.DataFrame':
     rows, cache = [], {}
     for preset in (presets or PRESETS):
         cfg = make_config(preset)
-        for msse in (True, False):
-            key = (cfg.base_channels, cfg.attention_heads, msse)
+        for structure_encoder in (True, False):
+            key = (cfg.base_channels, cfg.attention_heads, structure_encoder)
             if key not in cache:
                 torch.manual_seed(0)
-                cache[key] = count_budget(InpaintingNetwork(cfg.base_channels, msse, cfg.attention_heads), size)
+                cache[key] = count_budget(InpaintingNetwork(cfg.base_channels, structure_encoder, cfg.attention_heads), size)
             b = cache[key]
             g = lambda k: round(b['by_module'].get(k, 0.0) / 1e9, 2)
-            rows.append(dict(model=preset, base_channels=cfg.base_channels, msse='on' if msse else 'off',
-                             preset_default=(msse == cfg.use_structure_encoder), params_m=round(b['params'] / 1e6, 3),
+            rows.append(dict(model=preset, base_channels=cfg.base_channels, msse='on' if structure_encoder else 'off',
+                             preset_default=(structure_encoder == cfg.structure_encoder), params_m=round(b['params'] / 1e6, 3),
                              gmacs=round(b['gmacs'], 2), encoder=g('encoder'), coarse_decoder=g('coarse_decoder'), structure_encoder=g('msse'),
-                             refinement=g('refine'), of_which_attention=round(sum(g(f'refine.stages.{n}') for n in STAGES), 2)))
+                             refinement=g('refine'), of_which_attention=round(sum(g(f'refine.stages.{n}') for n in ATTENTION_STAGES), 2)))
     nan = float('nan')
     rows.append(dict(model='earlier implementation', base_channels=40, msse='on', preset_default=True,
                      params_m=EARLIER_IMPLEMENTATION['params_m'], gmacs=EARLIER_IMPLEMENTATION['gmacs'], encoder=nan,

@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_training.ipynb #f19b66ec
 from __future__ import annotations
-import csv, dataclasses, io, math, random, sys, time, warnings
+import argparse, csv, dataclasses, io, json, math, random, sys, time, typing, warnings
 from contextlib import contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
@@ -17,25 +17,27 @@ from fastai.callback.core import Callback, CancelFitException
 from fastai.callback.schedule import ParamScheduler, SchedCos
 import fastai.callback.progress  # registers fastai's ProgressCallback (progress bars) among the default callbacks
 from fastai.optimizer import OptimWrapper
-from fastcore.script import call_parse, store_true
+from dataclasses import fields
+from fastcore.docments import docments
 
 from .core import repo_root, seed_everything, check_positive_int, get_device, atomic_write, atomic_write_text, atomic_torch_save, to_display
-from .config import Config, make_config, load_config, PRESETS
+from .config import Config, make_config, load_config, PRESETS, PATH_FIELDS
 from .data import get_dataloaders_from_config, parse_pair as _parse_pair
 from .models import InpaintingNetwork
 from .fast_path import fast_path_from_config, apply_fast_path
-from .losses import InpaintingLoss
+from .losses import InpaintingLoss, LOSS_TERMS
 from . import metrics as _metrics
 from .checkpoint import (CHECKPOINT_FORMAT, ARCHITECTURE_FIELDS, CheckpointWriteError, save_checkpoint, read_checkpoint,
                                      config_from_checkpoint)
 from .reporting import write_csv, save_figure, plot_val_grid, show_panel as _show
 
 # %% auto #0
-__all__ = ['METRIC_NAMES', 'LR_FLOOR', 'LOSS_TERMS', 'RUN_OUTPUTS', 'flatten_terms', 'ProgressiveLoss', 'InpaintingBatch',
+__all__ = ['METRIC_NAMES', 'LR_FLOOR', 'LOGGED_LOSSES', 'RUN_OUTPUTS', 'flatten_terms', 'ProgressiveLoss', 'InpaintingBatch',
            'ProgressiveWeighting', 'BF16Autocast', 'NonFiniteLossError', 'NonFiniteGuard', 'ClipGradients',
            'PerImageMetric', 'validation_metrics', 'get_rng_state', 'set_rng_state', 'rng_preserved', 'plot_losses',
            'plot_val_metrics', 'predict_samples', 'plot_structure_attention', 'RunLogger', 'Checkpointer',
-           'StopAfterEpoch', 'run_dir', 'build_learner', 'train', 'config_from_args', 'msse_train']
+           'StopAfterEpoch', 'run_dir', 'build_learner', 'train', 'config_from_args', 'train_parser', 'train_options',
+           'config_overrides', 'msse_train']
 
 # %% ../nbs/30_training.ipynb #7eecb764
 def flatten_terms(terms: dict) -> dict[str, torch.Tensor]:
@@ -186,12 +188,12 @@ def rng_preserved(dls=None):
 LR_FLOOR = 0.01  # the cosine schedule anneals from lr to lr * LR_FLOOR over all epochs
 
 # %% ../nbs/30_training.ipynb #816538c7
-LOSS_TERMS = ('total', 'coarse', 'refine', 'edge', 'corner', 'color', 'perceptual')
+LOGGED_LOSSES = 'total'   # besides the registered terms (losses.LOSS_TERMS), read when a figure is drawn
 
 def plot_losses(history: list[dict]):
     "Every loss term over the epochs, training (solid) and validation (dashed): a run's `loss.png`."
     from matplotlib.figure import Figure
-    terms = [t for t in LOSS_TERMS if any(f'train_{t}' in r for r in history)]
+    terms = [t for t in (LOGGED_LOSSES, *LOSS_TERMS) if any(f'train_{t}' in r for r in history)]
     ncols = min(len(terms), 4); nrows = math.ceil(len(terms) / ncols)
     fig = Figure(figsize=(3.2 * ncols, 2.6 * nrows))
     axes = list(fig.subplots(nrows, ncols, squeeze=False).flat)
@@ -315,6 +317,7 @@ class RunLogger(Callback):
     def after_fit(self):
         if self.writer is not None: self.writer.close(); self.writer = None
 
+# %% ../nbs/30_training.ipynb #73549a16
 class Checkpointer(Callback):
     "After every epoch: `last.pth`; `best_model.pth` when hole PSNR improves; `checkpoint_epoch_XXXX.pth` every `checkpoint_every` epochs and at the end."
     order = 70
@@ -419,6 +422,7 @@ def _check_resume(cfg: Config, ck: dict, resume) -> None:
         warnings.warn(f'Resuming with epochs={cfg.epochs} where the checkpoint was trained for {old.get("epochs")}: '
                       'the cosine schedule changes, so this is not an exact continuation')
 
+# %% ../nbs/30_training.ipynb #ee848d53
 def train(cfg: Config, resume: str | Path | None = None, stop_after_epoch: int | None = None, cbs=None,
           progress: bool = True, overwrite: bool = False, n_samples: int = 4, tensorboard: bool = True) -> Learner:
     "Train `cfg` into its run folder, or continue exactly from the checkpoint `resume`; returns the fitted `Learner`."
@@ -441,7 +445,7 @@ def _fit(cfg, folder, dls, ck, init, resume, stop_after_epoch, cbs, progress, n_
         try: learn.model.load_state_dict(init['model'])
         except RuntimeError as e:
             raise ValueError(f'init_weights {cfg.init_weights} does not fit this model ({str(e).splitlines()[0]}); expected a '
-                             'checkpoint of the same architecture (base_channels, attention_heads, use_structure_encoder, mask_bias)') from None
+                             'checkpoint of the same architecture (base_channels, attention_heads, structure_encoder, mask_bias)') from None
     if ck is not None:
         learn.model.load_state_dict(ck['model'])
         learn.create_opt()
@@ -472,6 +476,7 @@ def _off_switch(name: str, value, off: bool, off_flag: str, off_value: str):
 
 def _abspath(p: str | None) -> str | None: return None if p is None else str(Path(p).expanduser().resolve())
 
+# %% ../nbs/30_training.ipynb #cfa37308
 def config_from_args(config: str | None = None, resume: str | None = None, **overrides) -> Config:
     "The run's `Config`: a preset or a `config.json`; with `resume`, the checkpoint's own configuration; then `overrides`."
     overrides = {k: v for k, v in overrides.items() if v is not None}
@@ -490,89 +495,129 @@ def config_from_args(config: str | None = None, resume: str | None = None, **ove
         return make_config(preset, **{**base, **overrides})
     raise ValueError(f'--config must be a preset ({", ".join(PRESETS)}) or a config.json file, got {config!r}')
 
-@call_parse
-def msse_train(
-    config: str = None,             # preset (default, high_quality, fast, large, small_gpu, debug) or a config.json; default 'default'
-    train_root: str = None,         # folder of training images (searched recursively); default: the built-in images
-    val_root: str = None,           # folder of validation images; default: a seeded split of the training images
-    train_subset: int = None,       # train on a seeded subset of this many images
-    val_subset: int = None,         # validate on a seeded subset of this many images
-    val_fraction: float = None,     # validation share when there is no --val_root
-    no_structure_encoder: store_true = False,  # switch the multi-scale structure encoder (MSSE) off
-    structure_encoder: store_true = False,     # switch the MSSE on (for presets that turn it off, e.g. fast)
-    mask_bias: str = None,          # the attention's mask term: on (kept when MSSE is off), off, or auto (default: with MSSE)
-    base_channels: int = None,      # C: encoder widths C, 2C, 4C
-    attention_heads: int = None,    # heads of each attention stage (must divide base_channels)
-    image_size: int = None,         # square training size, a multiple of 8 (>= 32)
-    load_size: int = None,          # load images at this size and train on image_size windows of them (default: image_size)
-    mask_kind: str = None,          # training masks: rect, freeform, mixed, lama_thin/medium/thick, nvidia, legacy_mixed, folder
-    val_mask_kind: str = None,      # validation masks (fixed per image)
-    mask_root: str = None,          # folder of mask files for mask kind 'folder'
-    mask_hole_is: str = None,       # polarity of the files in --mask_root: white (white = hole) or black
-    hole_range: str = None,         # hole ratio range of generated masks, e.g. "0.1,0.4"
-    epochs: int = None,             # number of epochs
-    batch_size: int = None,         # images per batch
-    lr: float = None,               # peak learning rate (cosine-annealed to lr/100)
-    weight_decay: float = None,     # AdamW weight decay
-    grad_clip: float = None,        # gradient norm clipping threshold
-    lambda_coarse: float = None,    # weight of the coarse hole L1 loss
-    lambda_refine: float = None,    # weight of the refined hole L1 loss
-    lambda_edge: float = None,      # weight of the Sobel edge loss
-    lambda_corner: float = None,    # weight of the corner loss
-    lambda_color: float = None,     # weight of the boundary colour loss
-    lambda_perceptual: float = None,  # weight of the VGG perceptual loss (needs local VGG16 weights)
-    boundary_width: int = None,     # band width (px) for the boundary losses and metric
-    num_workers: int = None,        # DataLoader worker processes (0: exact resume guaranteed)
-    checkpoint_every: int = None,   # numbered checkpoint every N epochs
-    precision: str = None,          # auto (bf16 where the hardware has it natively, else float32), bf16 or fp32
-    no_mixed_precision: store_true = False,  # float32 everywhere (= --precision fp32)
-    no_channels_last: store_true = False,    # no channels-last memory
-    compile: str = None,            # torch.compile of the network: auto (on CUDA), on or off
-    no_compile: store_true = False,          # no torch.compile (= --compile off)
-    no_fused_attention: store_true = False,  # the structure bias as a float mask on SDPA's math path
-    init_weights: str = None,       # start a new run from this checkpoint's weights (fine-tuning; fresh optimiser and schedule)
+# %% ../nbs/30_training.ipynb #be030aeb
+def _run_options(
+    config: str = None,             # a preset or a config.json; default 'default'
     resume: str = None,             # checkpoint to continue from (e.g. <run>/checkpoints/last.pth), with its own configuration
-    save_dir: str = None,           # run folder; default runs/exp in the working directory (with --resume: the checkpoint's run)
-    overwrite: store_true = False,  # allow a new run in a folder that already holds one
+    overwrite: bool = False,        # allow a new run in a folder that already holds one
     stop_after_epoch: int = None,   # stop cleanly after this many epochs (resume later)
-    device: str = None,             # auto, cpu, cuda or cuda:N
-    seed: int = None,               # random seed
     threads: int = None,            # CPU threads for torch (default: torch's choice); beside other jobs, this job's share of the cores
-    quiet: store_true = False,      # no progress bars or epoch table
+    quiet: bool = False,            # no progress bars or epoch table
+    no_mixed_precision: bool = False,  # float32 everywhere (= --precision fp32)
+    no_compile: bool = False,       # no torch.compile (= --compile off)
 ):
-    "Train the MSSE inpainting network (the seed's quick_train.py): a preset with every value overridable."
+    "The options of `msse_train` that are not `Config` fields; every field of `Config` is an option too (see `train_parser`)."
+
+def _option_kind(name: str, anno) -> str:
+    "How a `Config` field is typed on the command line."
+    if name == 'preset': return 'skip'                    # that is --config
+    if name == 'loss_weights': return 'weights'           # one --lambda_<term> per registered loss term
+    if anno is bool: return 'switch'                      # --name and --no_name
+    if anno == (bool | None): return 'on_off_auto'        # --name on|off|auto
+    if anno == (dict | None): return 'json'               # a JSON object, e.g. '{"structure": {"kv_grid": 8}}'
+    if typing.get_origin(anno) is tuple or tuple in typing.get_args(anno) or any(typing.get_origin(a) is tuple for a in typing.get_args(anno)):
+        return 'pair'                                     # "low,high"
+    return 'value'
+
+def _option_type(anno):
+    "int, float or str: the type argparse converts a field's text to."
+    base = [a for a in (typing.get_args(anno) or (anno,)) if a is not type(None)][0]
+    return base if base in (int, float) else str
+
+# %% ../nbs/30_training.ipynb #fc281aac
+def train_parser() -> argparse.ArgumentParser:
+    "`msse_train`'s command line, generated: the run options, then one option per `Config` field with the field's comment as help."
+    p = argparse.ArgumentParser(prog='msse_train', description='Train the MSSE inpainting network: a preset or a config.json, '
+                                'every Config field overridable (the options below after --no_compile are its fields).')
+    for name, d in docments(_run_options, full=True, returns=False, eval_str=True).items():
+        help = d.docment if name != 'config' else f'a preset ({", ".join(PRESETS)}) or a config.json; default \'default\''
+        if d.anno is bool: p.add_argument(f'--{name}', action='store_true', help=help)
+        else: p.add_argument(f'--{name}', type=d.anno, default=None, help=help)
+    helps, hints = docments(Config), typing.get_type_hints(Config)
+    for f in fields(Config):
+        kind, help = _option_kind(f.name, hints[f.name]), helps.get(f.name) or ''
+        if kind == 'skip': continue
+        if kind == 'weights':
+            for term in LOSS_TERMS.values():
+                p.add_argument(f'--lambda_{term.name}', type=float, default=None, help=f'{term.help} (default {term.weight:g}, schedule {term.schedule})')
+        elif kind == 'switch':
+            p.add_argument(f'--{f.name}', action='store_true', help=f'switch on: {help}')
+            p.add_argument(f'--no_{f.name}', action='store_true', help=f'switch {f.name} off')
+        elif kind == 'on_off_auto': p.add_argument(f'--{f.name}', metavar='on|off|auto', default=None, help=help)
+        else: p.add_argument(f'--{f.name}', type=str if kind in ('pair', 'json') else _option_type(hints[f.name]), default=None, help=help)
+    return p
+
+def train_options(argv: list[str] | None = None, **options) -> dict:
+    "The options of a `msse_train` call: keyword `options` (from Python) over the defaults, or else the parsed `argv` (default: the command line)."
+    parser = train_parser()
+    if not options: return vars(parser.parse_args(argv))
+    defaults = vars(parser.parse_args([]))
+    if unknown := sorted(set(options) - set(defaults)):
+        raise TypeError(f'msse_train got unknown option(s) {", ".join(unknown)}; see msse_train --help')
+    return {**defaults, **options}
+
+# %% ../nbs/30_training.ipynb #f20cc7da
+def _switch(name: str, on: bool, off: bool) -> bool | None:
+    if on and off: raise ValueError(f'--no_{name} and --{name} contradict each other')
+    return True if on else (False if off else None)
+
+def _on_off_auto(name: str, value: str | None) -> bool | None:
+    if value not in (None, 'auto', 'on', 'off'): raise ValueError(f'--{name} {value!r}: expected on, off or auto')
+    return {'on': True, 'off': False}.get(value)
+
+def _parse_json(text, name: str):
+    if text is None or not isinstance(text, str): return text   # from Python: the value itself
+    try: return json.loads(text)
+    except json.JSONDecodeError as e: raise ValueError(f'--{name} expects a JSON object like \'{{"structure": {{"kv_grid": 8}}}}\', got {text!r} ({e.msg})') from None
+
+def config_overrides(options: dict) -> dict:
+    "The `Config` overrides a `msse_train` call gives, field by field (None: not given, so the preset's or the checkpoint's value stands)."
+    hints, out = typing.get_type_hints(Config), {}
+    for f in fields(Config):
+        kind = _option_kind(f.name, hints[f.name])
+        if kind == 'skip' or f.name == 'save_dir': continue   # save_dir: msse_train places the run (see below)
+        if kind == 'weights': out.update({f'lambda_{t}': options[f'lambda_{t}'] for t in LOSS_TERMS})
+        elif kind == 'switch': out[f.name] = _switch(f.name, options[f.name], options[f'no_{f.name}'])
+        elif kind == 'on_off_auto': out[f.name] = _on_off_auto(f.name, options[f.name])
+        elif kind == 'pair': out[f.name] = _parse_pair(options[f.name], f.name)
+        elif kind == 'json': out[f.name] = _parse_json(options[f.name], f.name)
+        else: out[f.name] = options[f.name]
+        if f.name in PATH_FIELDS: out[f.name] = _abspath(out[f.name])
+    out['precision'] = _off_switch('precision', out['precision'], options['no_mixed_precision'], 'no_mixed_precision', 'fp32')
+    out['compile'] = _off_switch('compile', out['compile'], options['no_compile'], 'no_compile', 'off')
+    return out
+
+# %% ../nbs/30_training.ipynb #ebbbdf46
+def _train_config(options: dict) -> Config:
+    "The run's `Config` from `msse_train`'s options, placed in its run folder (with --resume and no --save_dir: the checkpoint's)."
+    resume, save_dir = options['resume'], options['save_dir']
+    cfg = config_from_args(options['config'], _abspath(resume), **config_overrides(options))
+    if save_dir is None and resume is not None:   # continue in the run folder the checkpoint belongs to
+        ck_path = Path(resume).expanduser().resolve()
+        save_dir = str(ck_path.parent.parent) if ck_path.parent.name == 'checkpoints' else cfg.save_dir
+    if save_dir is not None or not Path(cfg.save_dir).is_absolute():
+        cfg = dataclasses.replace(cfg, save_dir=_abspath(save_dir or cfg.save_dir))
+    return cfg
+
+def _announce(cfg: Config) -> None:
+    "One line saying what is about to run, where, and on which fast path; then the fast path's notes."
+    dev = get_device(cfg.device)
+    on = f'{dev} with {torch.get_num_threads()} thread(s)' if dev.type == 'cpu' else str(dev)
+    fp = fast_path_from_config(cfg, dev)
+    print(f'msse_train: preset {cfg.preset}, {cfg.epochs} epochs at {cfg.image_size}px on {on} ({fp.describe()}), '
+          f'data {cfg.train_root or "built-in images"} -> {cfg.save_dir}', flush=True)
+    for note in fp.notes: print(f'msse_train: note: {note}', flush=True)
+
+def msse_train(argv: list[str] | None = None, **options):
+    "Train the MSSE inpainting network (the seed's quick_train.py): a preset or config.json with every Config field overridable."
+    options = train_options(argv, **options)
     threads_before = torch.get_num_threads()
     try:
-        if threads is not None: torch.set_num_threads(check_positive_int(threads, '--threads'))
-        if no_structure_encoder and structure_encoder: raise ValueError('--no_structure_encoder and --structure_encoder contradict each other')
-        use_se = False if no_structure_encoder else (True if structure_encoder else None)
-        if mask_bias not in (None, 'auto', 'on', 'off'): raise ValueError(f'--mask_bias {mask_bias!r}: expected on, off or auto')
-        precision = _off_switch('precision', precision, no_mixed_precision, 'no_mixed_precision', 'fp32')
-        compile = _off_switch('compile', compile, no_compile, 'no_compile', 'off')
-        cfg = config_from_args(
-            config, _abspath(resume), train_root=_abspath(train_root), val_root=_abspath(val_root), train_subset=train_subset,
-            val_subset=val_subset, val_fraction=val_fraction, use_structure_encoder=use_se, base_channels=base_channels,
-            attention_heads=attention_heads, mask_bias={'on': True, 'off': False}.get(mask_bias), image_size=image_size, load_size=load_size, mask_kind=mask_kind, val_mask_kind=val_mask_kind,
-            mask_root=_abspath(mask_root), mask_hole_is=mask_hole_is,
-            hole_range=_parse_pair(hole_range, 'hole_range'), epochs=epochs, batch_size=batch_size, lr=lr,
-            weight_decay=weight_decay, grad_clip=grad_clip, lambda_coarse=lambda_coarse, lambda_refine=lambda_refine,
-            lambda_edge=lambda_edge, lambda_corner=lambda_corner, lambda_color=lambda_color,
-            lambda_perceptual=lambda_perceptual, boundary_width=boundary_width, num_workers=num_workers,
-            checkpoint_every=checkpoint_every, precision=precision, compile=compile,
-            channels_last=False if no_channels_last else None, fused_attention=False if no_fused_attention else None,
-            device=device, seed=seed, init_weights=_abspath(init_weights))
-        if save_dir is None and resume is not None:   # continue in the run folder the checkpoint belongs to
-            ck_path = Path(resume).expanduser().resolve()
-            save_dir = str(ck_path.parent.parent) if ck_path.parent.name == 'checkpoints' else cfg.save_dir
-        if save_dir is not None or not Path(cfg.save_dir).is_absolute():
-            cfg = dataclasses.replace(cfg, save_dir=_abspath(save_dir or cfg.save_dir))
-        dev = get_device(cfg.device)
-        on = f'{dev} with {torch.get_num_threads()} thread(s)' if dev.type == 'cpu' else str(dev)
-        fp = fast_path_from_config(cfg, dev)
-        print(f'msse_train: preset {cfg.preset}, {cfg.epochs} epochs at {cfg.image_size}px on {on} ({fp.describe()}), '
-              f'data {cfg.train_root or "built-in images"} -> {cfg.save_dir}', flush=True)
-        for note in fp.notes: print(f'msse_train: note: {note}', flush=True)
-        learn = train(cfg, resume=_abspath(resume), stop_after_epoch=stop_after_epoch, progress=not quiet, overwrite=overwrite)
+        if options['threads'] is not None: torch.set_num_threads(check_positive_int(options['threads'], '--threads'))
+        cfg = _train_config(options)
+        _announce(cfg)
+        learn = train(cfg, resume=_abspath(options['resume']), stop_after_epoch=options['stop_after_epoch'],
+                      progress=not options['quiet'], overwrite=options['overwrite'])
     except NonFiniteLossError as e: cli_error('msse_train', e, 1)
     except KeyboardInterrupt:
         cli_error('msse_train', 'interrupted; continue with --resume <save_dir>/checkpoints/last.pth', 130)

@@ -17,6 +17,8 @@ import pandas as pd
 import torch
 
 from msse_inpaint.core import user_errors
+from msse_inpaint.config import upgrade_fields
+from msse_inpaint.losses import LOSS_TERMS
 from msse_inpaint.inference import training_scale
 from msse_inpaint.checkpoint import read_checkpoint
 from msse_inpaint.metrics import EARLIER_REPORTED
@@ -71,6 +73,11 @@ def training_stages(run: Path) -> list[tuple[dict, pd.DataFrame]]:
     return stages[::-1]
 
 
+def loss_weights_text(c: dict) -> str:
+    "Every registered loss term's weight in the run configuration `c` (a config.json, weights written as lambda_<term>)."
+    return ', '.join(f'{t.label or t.name} {c.get(f"lambda_{t.name}", t.weight)}' for t in LOSS_TERMS.values())
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--run', default='runs/reference_256_s3',
@@ -104,15 +111,14 @@ def main():
         '',
         '## What it is',
         f'* Network: `InpaintingNetwork`, preset `{cfg["preset"]}` (C = {cfg["base_channels"]}, MSSE '
-        f'{"on" if cfg["use_structure_encoder"] else "off"}, {cfg["attention_heads"]} attention heads), {n_params / 1e6:.2f} M parameters, '
+        f'{"on" if upgrade_fields(cfg)["structure_encoder"] else "off"}, {cfg["attention_heads"]} attention heads), {n_params / 1e6:.2f} M parameters, '
         f'stored in half precision ({ck_path.stat().st_size / 2**20:.1f} MiB).',
     ]
 
     def recipe(c, lg):
         return (f'{training_images(c)}: {int(lg.epoch.max())} epochs of batch {c["batch_size"]} ({lg.seconds.sum() / 60:.0f} min), AdamW, peak lr '
-                f'{c["lr"]} cosine-annealed, gradient clipping {c["grad_clip"]}, losses at the preset weights (coarse '
-                f'{c["lambda_coarse"]}, refine {c["lambda_refine"]}, edge {c["lambda_edge"]}, corner {c["lambda_corner"]}, colour '
-                f'{c["lambda_color"]}, perceptual {c["lambda_perceptual"]}) with progressive weighting; training masks '
+                f'{c["lr"]} cosine-annealed, gradient clipping {c["grad_clip"]}, losses at the preset weights ({loss_weights_text(c)}) '
+                f'with progressive weighting; training masks '
                 f'`{c["mask_kind"]}` with hole ratio in {c["hole_range"]}; seed {c["seed"]}.')
     scale = training_scale(SimpleNamespace(**cfg))
     if len(stages) > 1:
