@@ -1,0 +1,140 @@
+"""Chapters read as a book (issue 16, "anchor-sized cells"): every export cell holds one symbol or a small family, at most
+`MAX_EXPORT_LINES` lines, and every public function or class it defines is used by a test or demonstration cell right after
+it (before the next export cell), one that `nbdev_test` runs.  Checked on the notebooks' text, without running them."""
+import ast, configparser, json, re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MAX_EXPORT_LINES = 60
+
+# Chapters still being split by other branches of issue 16.  This list must be empty when issue 16 closes.
+NOT_YET_SPLIT = {'01_data', '02_masks', '03_config', '13_attention', '14_model', '21_metrics', '22_evaluation', '30_training',
+                 '31_inference', '50_ablation', '51_figures'}
+
+
+def notebooks() -> list[Path]:
+    return sorted(p for p in (ROOT / 'nbs').rglob('*.ipynb') if '.ipynb_checkpoints' not in p.parts)
+
+
+def skip_flags() -> set[str]:
+    cfg = configparser.ConfigParser(); cfg.read(ROOT / 'settings.ini')
+    return set(cfg['DEFAULT'].get('tst_flags', '').split())
+
+
+def directives(source: str) -> list[str]:
+    "The leading `#|` lines of a cell, without the `#|` (`#| export` -> 'export')."
+    out = []
+    for line in source.splitlines():
+        if not line.startswith('#|'): break
+        out.append(line[2:].strip())
+    return out
+
+
+def is_export(source: str) -> bool:
+    return any(re.match(r'export[is]?\b', d) for d in directives(source))
+
+
+def runs_under_test(source: str, flags: set[str]) -> bool:
+    "Whether `nbdev_test` executes this cell (not flagged with a tst_flag, not `eval: false`)."
+    words = {w for d in directives(source) for w in d.replace(': ', ':').split()}
+    return not (words & flags) and 'eval:false' not in words
+
+
+def code_cells(path: Path) -> list[tuple[str, str]]:
+    "(id, source) of every code cell of the notebook, in order."
+    nb = json.loads(path.read_text(encoding='utf-8'))
+    return [(c.get('id', f'#{i}'), ''.join(c['source'])) for i, c in enumerate(nb['cells']) if c['cell_type'] == 'code']
+
+
+def _parse(source: str) -> ast.Module:
+    "The cell as Python, with IPython magics and shell lines blanked out."
+    lines = ['' if l.lstrip().startswith(('%', '!')) else l for l in source.splitlines()]
+    return ast.parse('\n'.join(lines))
+
+
+def public_symbols(source: str) -> list[str]:
+    "Public functions and classes defined at the top of a cell (a fastcore `@patch` method counts by its name)."
+    return [n.name for n in _parse(source).body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not n.name.startswith('_')]
+
+
+def names_used(source: str) -> set[str]:
+    "Every name and attribute a cell's code mentions (not its comments or strings)."
+    used = set()
+    for n in ast.walk(_parse(source)):
+        if isinstance(n, ast.Name): used.add(n.id)
+        elif isinstance(n, ast.Attribute): used.add(n.attr)
+    return used
+
+
+def first_symbol(source: str) -> str:
+    body = [l for l in source.splitlines() if l.strip() and not l.startswith('#')]
+    return body[0][:60] if body else '(empty)'
+
+
+def _rel(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name
+
+
+def oversized_cells(path: Path) -> list[str]:
+    return [f'{_rel(path)} cell {cid} ({first_symbol(src)!r}): {len(src.splitlines())} lines'
+            for cid, src in code_cells(path) if is_export(src) and len(src.splitlines()) > MAX_EXPORT_LINES]
+
+
+def untested_symbols(path: Path) -> list[str]:
+    "Public symbols of each export cell that no test cell between it and the next export cell uses."
+    cells, flags, problems = code_cells(path), skip_flags(), []
+    for i, (cid, src) in enumerate(cells):
+        if not is_export(src): continue
+        used = set()
+        for _, later in cells[i + 1:]:
+            if is_export(later): break
+            if runs_under_test(later, flags): used |= names_used(later)
+        missing = [s for s in public_symbols(src) if s not in used]
+        if missing: problems.append(f'{_rel(path)} cell {cid}: {", ".join(missing)} not used by a test cell before '
+                                    'the next export cell')
+    return problems
+
+
+CHECKED = [p for p in notebooks() if p.stem not in NOT_YET_SPLIT]
+
+
+@pytest.mark.parametrize('path', CHECKED, ids=lambda p: p.stem)
+def test_export_cells_are_small(path):
+    problems = oversized_cells(path)
+    assert not problems, f'export cells over {MAX_EXPORT_LINES} lines (split them: one symbol or family per cell):\n' + '\n'.join(problems)
+
+
+@pytest.mark.parametrize('path', CHECKED, ids=lambda p: p.stem)
+def test_every_symbol_is_tested_right_after(path):
+    problems = untested_symbols(path)
+    assert not problems, 'add a tiny test after each symbol:\n' + '\n'.join(problems)
+
+
+def test_not_yet_split_names_real_notebooks():
+    "A stale entry (renamed or already split chapter) is removed from the allow-list, so the list can shrink to empty."
+    stems = {p.stem for p in notebooks()}
+    assert NOT_YET_SPLIT <= stems, f'not notebooks: {sorted(NOT_YET_SPLIT - stems)}'
+    passing = sorted(s for s in NOT_YET_SPLIT if not oversized_cells(ROOT / 'nbs' / f'{s}.ipynb')
+                     and not untested_symbols(ROOT / 'nbs' / f'{s}.ipynb'))
+    assert not passing, f'these chapters pass now: remove them from NOT_YET_SPLIT: {passing}'
+
+
+def test_checks_catch_problems(tmp_path):
+    "The checks fail on a notebook with a long export cell and an untested symbol, and pass once it is fixed."
+    long_cell = '#| export\ndef big():\n' + '    x = 1\n' * 60 + '    return x'
+    cells = [long_cell, 'big()', '#| export\ndef small(): return 1\nclass _Hidden: pass', '#| slow\nassert small() == 1']
+    assert is_export(cells[0]) and is_export('#|exporti\nx = 1') and not is_export('#| hide\nx = 1')
+    assert public_symbols(cells[2]) == ['small']
+    assert names_used('# small()\nprint("small")') == {'print'}  # comments and strings are not uses
+    nb = {'cells': [{'cell_type': 'code', 'id': f'c{i}', 'metadata': {}, 'outputs': [], 'execution_count': None, 'source': s}
+                    for i, s in enumerate(cells)], 'metadata': {}, 'nbformat': 4, 'nbformat_minor': 5}
+    p = tmp_path / 'x.ipynb'
+    p.write_text(json.dumps(nb))
+    assert len(oversized_cells(p)) == 1 and "'def big():'" in oversized_cells(p)[0]
+    assert untested_symbols(p) == ['x.ipynb cell c2: small not used by a test cell before the next export cell']  # the test is #| slow
+    nb['cells'][3]['source'] = 'assert small() == 1'
+    p.write_text(json.dumps(nb))
+    assert untested_symbols(p) == []
