@@ -54,10 +54,23 @@ def _parse(source: str) -> ast.Module:
     return ast.parse('\n'.join(lines))
 
 
+def _patched_class(node) -> str | None:
+    "The class a fastcore `@patch` function adds itself to (the annotation of its first argument), else None."
+    if not any(isinstance(d, ast.Name) and d.id == 'patch' or isinstance(d, ast.Call) and getattr(d.func, 'id', '') == 'patch'
+               for d in node.decorator_list) or not node.args.args: return None
+    ann = node.args.args[0].annotation
+    return ann.id if isinstance(ann, ast.Name) else ann.value if isinstance(ann, ast.Constant) else None
+
+
 def public_symbols(source: str) -> list[str]:
-    "Public functions and classes defined at the top of a cell (a fastcore `@patch` method counts by its name)."
-    return [n.name for n in _parse(source).body
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not n.name.startswith('_')]
+    """Public functions and classes defined at the top of a cell (a fastcore `@patch` method counts by its name; a patched
+    `forward`, which a test uses by calling the module, by its class)."""
+    out = []
+    for n in _parse(source).body:
+        if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or n.name.startswith('_'): continue
+        cls = _patched_class(n) if not isinstance(n, ast.ClassDef) else None
+        out.append(cls if cls and n.name == 'forward' else n.name)
+    return out
 
 
 def names_used(source: str) -> set[str]:
@@ -128,6 +141,7 @@ def test_checks_catch_problems(tmp_path):
     cells = [long_cell, 'big()', '#| export\ndef small(): return 1\nclass _Hidden: pass', '#| slow\nassert small() == 1']
     assert is_export(cells[0]) and is_export('#|exporti\nx = 1') and not is_export('#| hide\nx = 1')
     assert public_symbols(cells[2]) == ['small']
+    assert public_symbols('@patch\ndef forward(self: Net, x): return x\n@patch\ndef grow(self: Net): pass') == ['Net', 'grow']
     assert names_used('# small()\nprint("small")') == {'print'}  # comments and strings are not uses
     nb = {'cells': [{'cell_type': 'code', 'id': f'c{i}', 'metadata': {}, 'outputs': [], 'execution_count': None, 'source': s}
                     for i, s in enumerate(cells)], 'metadata': {}, 'nbformat': 4, 'nbformat_minor': 5}
