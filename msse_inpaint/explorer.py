@@ -160,19 +160,16 @@ class MaskExplorer:
         elif checkpoint is not None: self.load_checkpoint(checkpoint)
         else: self.use_baseline_only()
 
-
     @property
     def hole_ratio(self) -> float:
         "Fraction of the image that is hole."
         return float(self.mask.mean())
-
 
     def show(self):
         "Display the explorer (Jupyter or Voila)."
         from IPython.display import display
         display(self.widget)
         return self
-
 
     def _ipython_display_(self): self.show()
 
