@@ -91,63 +91,79 @@ def _inputs(batch: int, size: int, device, seed: int = 0, mask_kind: str = 'mixe
 def _sync(device):
     if device.type == 'cuda': torch.cuda.synchronize(device)
 
+# %% ../nbs/32_bench.ipynb #417a0ef5
+def _inference_latency_ms(model, fp: FastPath, cfg: Config, size: int, device: torch.device, warmup: int, iters: int) -> float:
+    "Median milliseconds of one forward pass of `model` (in eval mode) on one image of `size`, on `fp`'s path."
+    image, mask = _inputs(1, size, device, mask_kind=cfg.val_mask_kind if cfg.val_mask_kind != 'nvidia' else 'mixed')
+    image = fp.prepare_input(image)
+    model.eval()
+    times = []
+    with torch.no_grad(), fp.autocast():
+        for i in range(warmup + iters):
+            _sync(device); t0 = time.perf_counter()
+            model(image, mask, return_attention=False)
+            _sync(device)
+            if i >= warmup: times.append(time.perf_counter() - t0)
+    return 1000 * statistics.median(times)
+
+# %% ../nbs/32_bench.ipynb #489578cb
+def _training_step(model, fp: FastPath, cfg: Config, batch_size: int, size: int, device: torch.device):
+    "A closure running one training step of `model` on a fixed batch, and whether the perceptual loss had to be left out."
+    perceptual_off = cfg.lambda_perceptual > 0   # the VGG weights may be absent: timed without
+    lam = dict(lambda_perceptual=0.0) if perceptual_off else {}
+    criterion = InpaintingLoss.from_config(make_config(cfg.preset, **{**{k: v for k, v in cfg.to_dict().items() if k != 'preset'}, **lam})).to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    image, mask = _inputs(batch_size, size, device, seed=1, mask_kind=cfg.mask_kind if cfg.mask_kind != 'nvidia' else 'mixed')
+    image = fp.prepare_input(image)
+    model.train()
+    def step():
+        with fp.autocast(): out = model(image, mask, return_attention=False)
+        out = {k: v.float() if torch.is_tensor(v) else v for k, v in out.items()}
+        loss = criterion(out, image, mask, 0, cfg.epochs)['total']
+        opt.zero_grad(set_to_none=True); loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip); opt.step()
+    return step, perceptual_off
+
+def _training_throughput(step, batch_size: int, device: torch.device, warmup: int, iters: int, profile: int = 0) -> dict:
+    "Seconds per step, images per second, peak memory (MB) and GFLOP per step of `step`; the top `profile` operators when > 0."
+    cuda = device.type == 'cuda'
+    for _ in range(warmup): step()
+    if cuda: torch.cuda.reset_peak_memory_stats(device)
+    with PeakRSS() as peak:
+        _sync(device); t0 = time.perf_counter()
+        for _ in range(iters): step()
+        _sync(device); elapsed = time.perf_counter() - t0
+    row = dict(batch=batch_size, step_s=elapsed / iters, train_img_s=batch_size * iters / elapsed,
+               peak_MB=(torch.cuda.max_memory_allocated(device) if cuda else peak.peak_bytes) / 2**20)
+    from torch.utils.flop_counter import FlopCounterMode
+    with FlopCounterMode(display=False) as flops: step()   # forward and backward, as counted by PyTorch
+    row['step_GFLOP'] = flops.get_total_flops() / 1e9
+    row['GFLOP_s'] = row['step_GFLOP'] / row['step_s']
+    if profile: row['profile'] = profile_step(step, profile)
+    return row
+
+# %% ../nbs/32_bench.ipynb #ebf39cd3
 def bench_one(cfg: Config, size: int = 256, device: str | torch.device = 'cpu', batch_size: int | None = None,
               iters: int = 3, warmup: int = 1, train: bool = True, name: str | None = None,
               profile: int = 0) -> dict:   # > 0: also the top `profile` operators of one training step (`row['profile']`)
     "Parameters, GMACs, latency (ms per image) and training throughput / peak memory of `cfg`'s network at `size` on `device`."
     device = get_device(device)
-    cuda = device.type == 'cuda'
     if iters < 1 or warmup < 0: raise ValueError(f'iters must be >= 1 and warmup >= 0, got iters={iters}, warmup={warmup}')
     torch.manual_seed(0)
     model = InpaintingNetwork.from_config(cfg)
     budget = count_budget(model, size)
     fp = fast_path_from_config(cfg, device)
     model = apply_fast_path(model.to(device), fp)
-    amp = fp.autocast
     row = dict(preset=name or cfg.preset, device=device.type, size=size, path=fp.describe(), params_M=budget['params'] / 1e6,
                GMACs=budget['gmacs'])
-    # inference latency, batch 1
-    image, mask = _inputs(1, size, device, mask_kind=cfg.val_mask_kind if cfg.val_mask_kind != 'nvidia' else 'mixed')
-    image = fp.prepare_input(image)
-    model.eval()
-    times = []
-    with torch.no_grad(), amp():
-        for i in range(warmup + iters):
-            _sync(device); t0 = time.perf_counter()
-            model(image, mask, return_attention=False)
-            _sync(device)
-            if i >= warmup: times.append(time.perf_counter() - t0)
-    row['latency_ms'] = 1000 * statistics.median(times)
+    row['latency_ms'] = _inference_latency_ms(model, fp, cfg, size, device, warmup, iters)
     if train:
         bs = batch_size or cfg.batch_size
-        lam = dict(lambda_perceptual=0.0) if cfg.lambda_perceptual > 0 else {}   # the VGG weights may be absent: timed without
-        criterion = InpaintingLoss.from_config(make_config(cfg.preset, **{**{k: v for k, v in cfg.to_dict().items() if k != 'preset'}, **lam})).to(device)
-        opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-        image, mask = _inputs(bs, size, device, seed=1, mask_kind=cfg.mask_kind if cfg.mask_kind != 'nvidia' else 'mixed')
-        image = fp.prepare_input(image)
-        model.train()
-        def step():
-            with amp(): out = model(image, mask, return_attention=False)
-            out = {k: v.float() if torch.is_tensor(v) else v for k, v in out.items()}
-            loss = criterion(out, image, mask, 0, cfg.epochs)['total']
-            opt.zero_grad(set_to_none=True); loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip); opt.step()
-        for _ in range(warmup): step()
-        if cuda: torch.cuda.reset_peak_memory_stats(device)
-        with PeakRSS() as peak:
-            _sync(device); t0 = time.perf_counter()
-            for _ in range(iters): step()
-            _sync(device); elapsed = time.perf_counter() - t0
-        row.update(batch=bs, step_s=elapsed / iters, train_img_s=bs * iters / elapsed,
-                   peak_MB=(torch.cuda.max_memory_allocated(device) if cuda else peak.peak_bytes) / 2**20)
-        from torch.utils.flop_counter import FlopCounterMode
-        with FlopCounterMode(display=False) as flops: step()   # forward and backward, as counted by PyTorch
-        row['step_GFLOP'] = flops.get_total_flops() / 1e9
-        row['GFLOP_s'] = row['step_GFLOP'] / row['step_s']
-        if profile: row['profile'] = profile_step(step, profile)
-        if lam: row['note'] = 'perceptual loss off (timed without VGG)'
+        step, perceptual_off = _training_step(model, fp, cfg, bs, size, device)
+        row.update(_training_throughput(step, bs, device, warmup, iters, profile))
+        if perceptual_off: row['note'] = 'perceptual loss off (timed without VGG)'
     del model; gc.collect()
-    if cuda: torch.cuda.empty_cache()
+    if device.type == 'cuda': torch.cuda.empty_cache()
     return row
 
 # %% ../nbs/32_bench.ipynb #8499478f
@@ -213,6 +229,7 @@ def data_wait(cfg: Config, batches: int = 4) -> dict:
     first = per_batch()
     return dict(batches=n, first_s=first, cached_s=per_batch(), cached=dls.train.dataset.cache is not None)
 
+# %% ../nbs/32_bench.ipynb #e978cdf3
 def fast_path_comparison(cfg: Config, sizes=(256, 128), device: str | torch.device = 'cpu', batch_size: int = 8,
                          iters: int = 2, warmup: int = 1, top: int = 10, data: bool = True) -> dict:
     "Plain float32 eager against `cfg`'s fast path at each size, side by side; see the section's text for what is in it."

@@ -33,6 +33,7 @@ def _check_image_mask(image: torch.Tensor, mask: torch.Tensor, in_channels: int,
         raise ValueError(f'{who}: mask must contain only 0 (known) and 1 (hole); got values in '
                          f'[{mask.min().item():.3g}, {mask.max().item():.3g}]. Threshold soft masks first.')
 
+# %% ../nbs/11_coarse.ipynb #5d5ce09c
 class SoftPixelNorm(nn.Module):
     "`gain * x / sqrt(1 + rms(x)^2 / tau^2)` per position (rms over channels): about x while rms << tau, bounded by tau; 0 stays 0."
     def __init__(self, channels: int, tau: float = 2.0):
@@ -41,6 +42,7 @@ class SoftPixelNorm(nn.Module):
     def forward(self, x):
         return x * torch.rsqrt(1 + x.float().square().mean(1, keepdim=True) / self.tau ** 2).to(x.dtype) * self.gain.to(x.dtype)
 
+# %% ../nbs/11_coarse.ipynb #86bec2fe
 class ContextEncoder(nn.Module):
     "Partial-convolution encoder: `forward(image, mask) -> ([f1 C@H, f2 2C@H/2, f3 4C@H/4], [valid1, valid2, valid3])`."
     def __init__(self,

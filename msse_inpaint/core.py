@@ -14,11 +14,11 @@ import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['IMAGE_EXTENSIONS', 'USER_ERRORS', 'repo_root', 'figures_dir', 'shared_data_dir', 'seed_everything', 'as_generator',
-           'check_positive_int', 'get_device', 'NotAnImageError', 'is_image_file', 'read_image_array', 'image_size',
-           'read_image', 'check_image', 'atomic_write', 'atomic_write_text', 'atomic_torch_save', 'save_image',
-           'UserError', 'FolderLockedError', 'folder_lock', 'prepare_outputs', 'cli_error', 'user_errors', 'to_display',
-           'show_grid']
+__all__ = ['IMAGE_EXTENSIONS', 'WRITE_FIGURES_ENV', 'USER_ERRORS', 'repo_root', 'figures_dir', 'shared_data_dir',
+           'seed_everything', 'as_generator', 'check_positive_int', 'get_device', 'NotAnImageError', 'is_image_file',
+           'read_image_array', 'image_size', 'read_image', 'check_image', 'atomic_write', 'atomic_write_text',
+           'atomic_torch_save', 'save_image', 'writing_figures', 'save_thesis_figure', 'UserError', 'FolderLockedError',
+           'folder_lock', 'prepare_outputs', 'cli_error', 'user_errors', 'to_display', 'show_grid']
 
 # %% ../nbs/00_core.ipynb #fd6b7fae
 def repo_root() -> Path:
@@ -99,6 +99,7 @@ def is_image_file(path: str | Path) -> bool:
     "True when the file name has a common image extension (the content is checked only when read)."
     return Path(path).suffix.lower() in IMAGE_EXTENSIONS
 
+# %% ../nbs/00_core.ipynb #ce2e0e45
 def _array_from_pil(img: Image.Image) -> np.ndarray:
     "An `(H, W, 3)` float32 array in [0,1] from any PIL mode."
     if img.mode in ('I;16', 'I;16B', 'I;16L', 'I;16N'):
@@ -139,6 +140,7 @@ def read_image_array(path: str | Path) -> np.ndarray:
         raise NotAnImageError(f'{path} could not be read as an image ({type(e).__name__}: {e}); '
                               f'expected one of {", ".join(IMAGE_EXTENSIONS)}') from e
 
+# %% ../nbs/00_core.ipynb #a9cae967
 def image_size(path: str | Path) -> tuple[int, int]:
     "The `(height, width)` `read_image` gives for a file (EXIF orientation applied), read from its header only."
     try:
@@ -217,6 +219,19 @@ def save_image(image: torch.Tensor | np.ndarray, path: str | Path) -> Path:
     fmt = Image.registered_extensions().get(path.suffix.lower())
     if fmt is None: raise ValueError(f'Cannot tell the image format of {path}: use an extension like .png or .jpg')
     return atomic_write(path, lambda p: img.save(p, format=fmt))
+
+# %% ../nbs/00_core.ipynb #cce82951
+WRITE_FIGURES_ENV = 'MSSE_WRITE_FIGURES'   # set to 1 by tools/make_figures.py
+
+def writing_figures() -> bool:
+    "Whether this run writes the thesis figures: only under `make figures`, which sets `$MSSE_WRITE_FIGURES=1`."
+    return os.environ.get(WRITE_FIGURES_ENV, '') == '1'
+
+def save_thesis_figure(fig, name: str, dpi: int = 100, **savefig_kwargs) -> Path | None:
+    "Save a matplotlib `fig` as `figures/<name>` when `writing_figures()`; returns the path written, or None (the figure is only shown)."
+    if not writing_figures(): return None
+    path = figures_dir() / name
+    return atomic_write(path, lambda p: fig.savefig(p, format=path.suffix.lstrip('.') or 'png', dpi=dpi, **savefig_kwargs))
 
 # %% ../nbs/00_core.ipynb #3531ecc4
 class UserError(ValueError):

@@ -107,7 +107,7 @@ def run_model(model: torch.nn.Module, image: torch.Tensor, mask: torch.Tensor, q
                 query=tuple(int(v) for v in out['attention_query'].reshape(-1).tolist()),
                 attention={k: v.reshape(v.shape[-2:]) for k, v in (out.get('attention') or {}).items()})
 
-# %% ../nbs/40_explorer.ipynb #8eda4e2d
+# %% ../nbs/40_explorer.ipynb #6b72c8af
 TOOLS = ('brush', 'eraser', 'rectangle', 'erase rectangle', 'query point')
 TOOL_LABELS = ('brush', 'eraser', 'rectangle', 'erase rect.', 'query point')
 MODEL_CHOICES = ('default checkpoint', 'checkpoint file (path below)', 'Telea baseline only', 'untrained network (demo)')
@@ -121,13 +121,7 @@ def mask_kinds() -> list[str]:
     except FileNotFoundError: return kinds
     return kinds + ['nvidia']
 
-def _resend_canvas_target():
-    "Make ipycanvas name its target canvas again in the next batch of drawing commands."
-    # ipycanvas names the target canvas once, then only when it changes. A browser that connects later (Voila shows the page
-    # after the notebook has run) never saw that message and drops every command; forgetting the current target re-sends it.
-    from ipycanvas import canvas as _ic
-    _ic._CANVAS_MANAGER._current_canvas = None
-
+# %% ../nbs/40_explorer.ipynb #eda791b3
 class MaskExplorer:
     "Interactive mask explorer. The hole is `self.mask`; the widgets call the handler methods, and so do the tests."
     def __init__(self,
@@ -179,290 +173,354 @@ class MaskExplorer:
 
     def _ipython_display_(self): self.show()
 
-    # ---- widgets
-    def _build_widgets(self):
-        import ipywidgets as W
-        from ipycanvas import MultiCanvas
-        self.W, g = W, self._guard
-        lay = W.Layout
-        full, two_thirds, third = dict(width='98%'), dict(width='66%'), dict(width='30%')
-        self.w_model_info = W.HTML(layout=lay(width='100%')); self.w_model_info.add_class('msse-model')
-        self.w_status = W.HTML(layout=lay(width='100%')); self.w_status.add_class('msse-status')
-        # 1. image
-        self.w_source = W.Dropdown(description='Image', layout=lay(**full))
-        self.w_folder = W.Text(placeholder='folder of images', layout=lay(**two_thirds))
-        self.w_folder_btn = W.Button(description='List folder', layout=lay(**third))
-        self.w_path = W.Text(placeholder='path to an image file', layout=lay(**two_thirds))
-        self.w_path_btn = W.Button(description='Open file', layout=lay(**third))
-        self.w_upload = W.FileUpload(accept='image/*', multiple=False, description='Upload image', layout=lay(**full))
-        # 2. mask
-        self.w_tool = W.ToggleButtons(options=list(zip(TOOL_LABELS, TOOLS)), value='brush', style={'button_width': 'auto'},
-                                      tooltips=['paint the hole', 'erase the hole', 'drag a rectangular hole', 'drag to erase a rectangle',
-                                                'click in the hole: show where that pixel attends'])
-        self.w_tool.add_class('msse-tool')
-        self.w_brush = W.IntSlider(value=self.brush_size, min=1, max=80, description='Brush size', layout=lay(**full))
-        self.w_clear = W.Button(description='Clear', layout=lay(width='48%'))
-        self.w_invert = W.Button(description='Invert', layout=lay(width='48%'))
-        self.w_ratio = W.HTML(); self.w_ratio.add_class('msse-hole-ratio')
-        kinds = mask_kinds()
-        self.w_kind = W.Dropdown(options=kinds, value='freeform' if 'freeform' in kinds else kinds[0], description='Generator', layout=lay(**full))
-        self.w_params = W.VBox(layout=lay(**full))
-        self.w_seed = W.IntText(value=0, description='Seed', layout=lay(**full))
-        self.w_hole_range = W.Text(value='', placeholder='low, high (empty: any)', description='Hole range', layout=lay(**full))
-        self.w_generate = W.Button(description='Generate mask', layout=lay(**full)); self.w_generate.add_class('msse-generate')
-        # 3. model
-        self.w_model = W.Dropdown(options=list(MODEL_CHOICES), value=None, description='Model', layout=lay(**full))
-        self.w_model.add_class('msse-model-choice')
-        self.w_ckpt = W.Text(placeholder='path to a checkpoint (.pth)', layout=lay(**two_thirds))
-        self.w_ckpt_btn = W.Button(description='Load', layout=lay(**third))
-        # 4. run and save
-        self.w_run = W.Button(description='Run', button_style='primary', layout=lay(**full)); self.w_run.add_class('msse-run')
-        self.w_save_dir = W.Text(value=str(self.save_dir), description='Save to', layout=lay(**full))
-        self.w_save = W.Button(description='Save image, mask, result', layout=lay(**full)); self.w_save.add_class('msse-save')
-        # the drawing canvas: layer 0 shows image + hole, layer 1 the stroke in progress
-        self.canvas = MultiCanvas(2, width=self.size, height=self.size, layout=lay(width=f'{self.display_px}px', height=f'{self.display_px}px'))
-        self.canvas.add_class('msse-canvas')
-        self.canvas.on_mouse_down(g(self._mouse_down)); self.canvas.on_mouse_move(g(self._mouse_move))
-        self.canvas.on_mouse_up(g(self._mouse_up)); self.canvas.on_mouse_out(g(self._mouse_up))
-        self.canvas.on_client_ready(g(self._draw_canvas))
-        # result tiles
-        self._tiles = {}
-        for key, title in [('masked', 'masked input'), ('result', 'final output'), ('telea', 'OpenCV Telea'), ('coarse', 'coarse'),
-                           ('refined', 'refined'), ('structure', 'structure map S')]:
-            img = W.Image(format='png', layout=lay(width='200px', height='200px')); img.add_class(f'msse-{key}')
-            cap = W.HTML(f'<b>{title}</b>')
-            self._tiles[key] = (W.VBox([cap, img], layout=lay(margin='0 6px 6px 0', display='none')), cap, img)
-        self.w_attention = W.HBox(layout=lay(flex_flow='row wrap'))
-        # events -> handlers
-        self.w_source.observe(g(self._source_changed), 'value')
-        self.w_folder_btn.on_click(g(lambda _: self.load_folder(self.w_folder.value.strip())))
-        self.w_path_btn.on_click(g(lambda _: self.load_path(self.w_path.value.strip())))
-        self.w_upload.observe(g(self._upload_changed), 'value')
-        self.w_tool.observe(lambda ch: setattr(self, 'tool', ch['new']), 'value')
-        self.w_brush.observe(lambda ch: setattr(self, 'brush_size', ch['new']), 'value')
-        self.w_clear.on_click(g(lambda _: self.clear())); self.w_invert.on_click(g(lambda _: self.invert()))
-        self.w_kind.observe(g(lambda _: self._build_params()), 'value')
-        self.w_generate.on_click(g(lambda _: self.generate(self.w_kind.value, self.w_seed.value, self._hole_range(), **self._param_values())))
-        self.w_model.observe(g(self._model_chosen), 'value')
-        self.w_ckpt_btn.on_click(g(lambda _: self.load_checkpoint(self.w_ckpt.value.strip())))
-        self.w_run.on_click(g(self._run_clicked))
-        self.w_save.on_click(g(lambda _: self.save(self.w_save_dir.value.strip() or None)))
-        self._build_params()
-        head = lambda t: W.HTML(f'<b>{t}</b>')
-        controls = W.VBox([head('1. Image'), self.w_source, W.HBox([self.w_folder, self.w_folder_btn]), W.HBox([self.w_path, self.w_path_btn]),
-                           self.w_upload,
-                           head('2. Mask: draw on the canvas, or generate'), self.w_brush, W.HBox([self.w_clear, self.w_invert]),
-                           self.w_kind, self.w_params, self.w_seed, self.w_hole_range, self.w_generate,
-                           head('3. Model'), self.w_model, W.HBox([self.w_ckpt, self.w_ckpt_btn]),
-                           head('4. Run and save'), self.w_run, self.w_save_dir, self.w_save],
-                          layout=lay(width='330px', margin='0 12px 0 0'))
-        drawing = W.VBox([self.w_tool, self.canvas, self.w_ratio], layout=lay(margin='0 12px 0 0'))
-        results = W.VBox([W.HBox([self._tiles[k][0] for k in ('masked', 'result', 'telea')], layout=lay(flex_flow='row wrap')),
-                          W.HBox([self._tiles[k][0] for k in ('coarse', 'refined', 'structure')], layout=lay(flex_flow='row wrap')),
-                          self.w_attention])
-        self.widget = W.VBox([self.w_model_info, self.w_status,
-                              W.HBox([controls, drawing, results], layout=lay(flex_flow='row wrap', align_items='flex-start'))])
+# %% ../nbs/40_explorer.ipynb #9c0ae204
+@patch
+def _say(self: MaskExplorer, text: str, error: bool = False):
+    self.message = text
+    self.w_status.value = f'<span style="color:{"#b00020" if error else "#333"}">{html.escape(text)}</span>'
 
-    def _guard(self, fn: Callable) -> Callable:
-        "Widget callbacks: a user error goes to the status line; any other error is said to have happened, its traceback goes to the server log only."
-        def wrapped(*args, **kwargs):
-            try: return fn(*args, **kwargs)
-            except (ValueError, OSError) as e: self._say(f'{type(e).__name__}: {e}', error=True)
-            except Exception as e:
-                traceback.print_exc(file=sys.__stderr__)   # the kernel's own stderr: the server's log, never the page
-                self._say(f'Internal error ({type(e).__name__}); the details are in the server log.', error=True)
-        return wrapped
+@patch
+def _guard(self: MaskExplorer, fn: Callable) -> Callable:
+    "Widget callbacks: a user error goes to the status line; any other error is said to have happened, its traceback goes to the server log only."
+    def wrapped(*args, **kwargs):
+        try: return fn(*args, **kwargs)
+        except (ValueError, OSError) as e: self._say(f'{type(e).__name__}: {e}', error=True)
+        except Exception as e:
+            traceback.print_exc(file=sys.__stderr__)   # the kernel's own stderr: the server's log, never the page
+            self._say(f'Internal error ({type(e).__name__}); the details are in the server log.', error=True)
+    return wrapped
 
-    def _inside(self, path: str | Path, root: Path | None, what: str, verb: str) -> Path:
-        "`path` (relative paths taken from `root`), refused with `PermissionError` when it resolves outside `root` (None: anywhere)."
-        p = Path(path).expanduser()
-        if root is None: return p
-        p = (p if p.is_absolute() else root / p).resolve()
-        if not p.is_relative_to(root):
-            raise PermissionError(f'{what} {path} lies outside {root}, the only folder this explorer may {verb} (set when it was started)')
-        return p
+@patch
+def _inside(self: MaskExplorer, path: str | Path, root: Path | None, what: str, verb: str) -> Path:
+    "`path` (relative paths taken from `root`), refused with `PermissionError` when it resolves outside `root` (None: anywhere)."
+    p = Path(path).expanduser()
+    if root is None: return p
+    p = (p if p.is_absolute() else root / p).resolve()
+    if not p.is_relative_to(root):
+        raise PermissionError(f'{what} {path} lies outside {root}, the only folder this explorer may {verb} (set when it was started)')
+    return p
 
-    def _readable(self, path, what: str = 'path') -> Path: return self._inside(path, self.read_root, what, 'read from')
-    def _writable(self, path, what: str = 'folder') -> Path: return self._inside(path, self.write_root, what, 'write to')
+@patch
+def _readable(self: MaskExplorer, path, what: str = 'path') -> Path: return self._inside(path, self.read_root, what, 'read from')
 
-    def _say(self, text: str, error: bool = False):
-        self.message = text
-        self.w_status.value = f'<span style="color:{"#b00020" if error else "#333"}">{html.escape(text)}</span>'
+@patch
+def _writable(self: MaskExplorer, path, what: str = 'folder') -> Path: return self._inside(path, self.write_root, what, 'write to')
 
-    @contextmanager
-    def _quietly(self):
-        "Set widget values from the state without their callbacks acting on them."
-        self._quiet = True
-        try: yield
-        finally: self._quiet = False
+@patch
+@contextmanager
+def _quietly(self: MaskExplorer):
+    "Set widget values from the state without their callbacks acting on them."
+    self._quiet = True
+    try: yield
+    finally: self._quiet = False
 
-    def _add_sources(self, sources: dict):
-        self._sources.update(sources)
-        current = self.w_source.value
-        with self._quietly():
-            self.w_source.options = list(self._sources)
-            self.w_source.value = current if current in self._sources else None
+# %% ../nbs/40_explorer.ipynb #e3f2a4ed
+@patch
+def _build_widgets(self: MaskExplorer):
+    "Every widget, their events connected, laid out in `self.widget`."
+    import ipywidgets as W
+    self.W = W
+    self._image_controls(); self._mask_controls(); self._model_controls(); self._canvas_and_tiles()
+    self._connect_events()
+    self._build_params()
+    self._arrange()
 
-    def _select_silently(self, key: str):
-        with self._quietly(): self.w_source.value = key
+@patch
+def _image_controls(self: MaskExplorer):
+    "The model and status lines, and 1. the image: chooser, folder, file path, upload."
+    W, lay = self.W, self.W.Layout
+    two_thirds, third = dict(width='66%'), dict(width='30%')
+    self.w_model_info = W.HTML(layout=lay(width='100%')); self.w_model_info.add_class('msse-model')
+    self.w_status = W.HTML(layout=lay(width='100%')); self.w_status.add_class('msse-status')
+    self.w_source = W.Dropdown(description='Image', layout=lay(width='98%'))
+    self.w_folder = W.Text(placeholder='folder of images', layout=lay(**two_thirds))
+    self.w_folder_btn = W.Button(description='List folder', layout=lay(**third))
+    self.w_path = W.Text(placeholder='path to an image file', layout=lay(**two_thirds))
+    self.w_path_btn = W.Button(description='Open file', layout=lay(**third))
+    self.w_upload = W.FileUpload(accept='image/*', multiple=False, description='Upload image', layout=lay(width='98%'))
 
-    def _source_changed(self, change):
-        if self._quiet or change['new'] is None: return
-        self.set_image(self._sources[change['new']], name=change['new'].split(': ', 1)[-1])
+@patch
+def _mask_controls(self: MaskExplorer):
+    "2. the mask: drawing tools, brush size, clear/invert, the hole ratio, and a generator with its parameters."
+    W, lay, full = self.W, self.W.Layout, dict(width='98%')
+    self.w_tool = W.ToggleButtons(options=list(zip(TOOL_LABELS, TOOLS)), value='brush', style={'button_width': 'auto'},
+                                  tooltips=['paint the hole', 'erase the hole', 'drag a rectangular hole', 'drag to erase a rectangle',
+                                            'click in the hole: show where that pixel attends'])
+    self.w_tool.add_class('msse-tool')
+    self.w_brush = W.IntSlider(value=self.brush_size, min=1, max=80, description='Brush size', layout=lay(**full))
+    self.w_clear = W.Button(description='Clear', layout=lay(width='48%'))
+    self.w_invert = W.Button(description='Invert', layout=lay(width='48%'))
+    self.w_ratio = W.HTML(); self.w_ratio.add_class('msse-hole-ratio')
+    kinds = mask_kinds()
+    self.w_kind = W.Dropdown(options=kinds, value='freeform' if 'freeform' in kinds else kinds[0], description='Generator', layout=lay(**full))
+    self.w_params = W.VBox(layout=lay(**full))
+    self.w_seed = W.IntText(value=0, description='Seed', layout=lay(**full))
+    self.w_hole_range = W.Text(value='', placeholder='low, high (empty: any)', description='Hole range', layout=lay(**full))
+    self.w_generate = W.Button(description='Generate mask', layout=lay(**full)); self.w_generate.add_class('msse-generate')
 
-    def _upload_changed(self, change):
-        files = change['new']
-        if not files: return
-        f = files[0] if isinstance(files, (tuple, list)) else next(iter(files.values()))
-        self.load_upload(f['name'], f['content'])
+@patch
+def _model_controls(self: MaskExplorer):
+    "3. the model (chooser, checkpoint path) and 4. run and save."
+    W, lay, full = self.W, self.W.Layout, dict(width='98%')
+    self.w_model = W.Dropdown(options=list(MODEL_CHOICES), value=None, description='Model', layout=lay(**full))
+    self.w_model.add_class('msse-model-choice')
+    self.w_ckpt = W.Text(placeholder='path to a checkpoint (.pth)', layout=lay(width='66%'))
+    self.w_ckpt_btn = W.Button(description='Load', layout=lay(width='30%'))
+    self.w_run = W.Button(description='Run', button_style='primary', layout=lay(**full)); self.w_run.add_class('msse-run')
+    self.w_save_dir = W.Text(value=str(self.save_dir), description='Save to', layout=lay(**full))
+    self.w_save = W.Button(description='Save image, mask, result', layout=lay(**full)); self.w_save.add_class('msse-save')
 
-    def _model_chosen(self, change):
-        if self._quiet or change['new'] is None: return
-        default, by_path, baseline, untrained = MODEL_CHOICES
-        if change['new'] == default: self.use_default_checkpoint()
-        elif change['new'] == baseline: self.use_baseline_only()
-        elif change['new'] == untrained: self.use_untrained()
-        elif self.w_ckpt.value.strip(): self.load_checkpoint(self.w_ckpt.value.strip())
-        else: self._say('Enter the path of a checkpoint below, then press Load.')
+# %% ../nbs/40_explorer.ipynb #1a27977a
+@patch
+def _canvas_and_tiles(self: MaskExplorer):
+    "The drawing canvas (layer 0: image and hole; layer 1: the stroke in progress) and the result tiles, hidden until there is a result."
+    from ipycanvas import MultiCanvas
+    W, lay = self.W, self.W.Layout
+    self.canvas = MultiCanvas(2, width=self.size, height=self.size, layout=lay(width=f'{self.display_px}px', height=f'{self.display_px}px'))
+    self.canvas.add_class('msse-canvas')
+    self._tiles = {}
+    for key, title in [('masked', 'masked input'), ('result', 'final output'), ('telea', 'OpenCV Telea'), ('coarse', 'coarse'),
+                       ('refined', 'refined'), ('structure', 'structure map S')]:
+        img = W.Image(format='png', layout=lay(width='200px', height='200px')); img.add_class(f'msse-{key}')
+        cap = W.HTML(f'<b>{title}</b>')
+        self._tiles[key] = (W.VBox([cap, img], layout=lay(margin='0 6px 6px 0', display='none')), cap, img)
+    self.w_attention = W.HBox(layout=lay(flex_flow='row wrap'))
 
-    def _run_clicked(self, _):
-        self._say('Running...')
-        self.run()
+@patch
+def _connect_events(self: MaskExplorer):
+    "Widget events -> handler calls, each guarded so that an error lands in the status line."
+    g = self._guard
+    self.canvas.on_mouse_down(g(self._mouse_down)); self.canvas.on_mouse_move(g(self._mouse_move))
+    self.canvas.on_mouse_up(g(self._mouse_up)); self.canvas.on_mouse_out(g(self._mouse_up))
+    self.canvas.on_client_ready(g(self._draw_canvas))
+    self.w_source.observe(g(self._source_changed), 'value')
+    self.w_folder_btn.on_click(g(lambda _: self.load_folder(self.w_folder.value.strip())))
+    self.w_path_btn.on_click(g(lambda _: self.load_path(self.w_path.value.strip())))
+    self.w_upload.observe(g(self._upload_changed), 'value')
+    self.w_tool.observe(lambda ch: setattr(self, 'tool', ch['new']), 'value')
+    self.w_brush.observe(lambda ch: setattr(self, 'brush_size', ch['new']), 'value')
+    self.w_clear.on_click(g(lambda _: self.clear())); self.w_invert.on_click(g(lambda _: self.invert()))
+    self.w_kind.observe(g(lambda _: self._build_params()), 'value')
+    self.w_generate.on_click(g(lambda _: self.generate(self.w_kind.value, self.w_seed.value, self._hole_range(), **self._param_values())))
+    self.w_model.observe(g(self._model_chosen), 'value')
+    self.w_ckpt_btn.on_click(g(lambda _: self.load_checkpoint(self.w_ckpt.value.strip())))
+    self.w_run.on_click(g(self._run_clicked))
+    self.w_save.on_click(g(lambda _: self.save(self.w_save_dir.value.strip() or None)))
 
-    def _generator_params(self) -> dict:
-        "Keyword parameters, with their defaults, of the chosen generator (after height, width, rng)."
-        kind = self.w_kind.value
-        fn = msse_masks.MASK_GENERATORS[kind] if kind in msse_masks.MASK_GENERATORS else msse_masks.nvidia_mask
-        ps = list(inspect.signature(fn).parameters.values())[3:]
-        return {p.name: p.default for p in ps if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.default is not p.empty}
+@patch
+def _arrange(self: MaskExplorer):
+    "The page: model and status lines on top; controls, canvas and results side by side."
+    W, lay = self.W, self.W.Layout
+    head = lambda t: W.HTML(f'<b>{t}</b>')
+    controls = W.VBox([head('1. Image'), self.w_source, W.HBox([self.w_folder, self.w_folder_btn]), W.HBox([self.w_path, self.w_path_btn]),
+                       self.w_upload,
+                       head('2. Mask: draw on the canvas, or generate'), self.w_brush, W.HBox([self.w_clear, self.w_invert]),
+                       self.w_kind, self.w_params, self.w_seed, self.w_hole_range, self.w_generate,
+                       head('3. Model'), self.w_model, W.HBox([self.w_ckpt, self.w_ckpt_btn]),
+                       head('4. Run and save'), self.w_run, self.w_save_dir, self.w_save],
+                      layout=lay(width='330px', margin='0 12px 0 0'))
+    drawing = W.VBox([self.w_tool, self.canvas, self.w_ratio], layout=lay(margin='0 12px 0 0'))
+    results = W.VBox([W.HBox([self._tiles[k][0] for k in ('masked', 'result', 'telea')], layout=lay(flex_flow='row wrap')),
+                      W.HBox([self._tiles[k][0] for k in ('coarse', 'refined', 'structure')], layout=lay(flex_flow='row wrap')),
+                      self.w_attention])
+    self.widget = W.VBox([self.w_model_info, self.w_status,
+                          W.HBox([controls, drawing, results], layout=lay(flex_flow='row wrap', align_items='flex-start'))])
 
-    def _build_params(self):
-        "One widget per generator parameter: a checkbox, a number, or a Python literal in a text box."
-        W, ws = self.W, []
-        for name, default in self._generator_params().items():
-            if isinstance(default, bool): w = W.Checkbox(value=default, description=name)
-            elif isinstance(default, int): w = W.IntText(value=default, description=name)
-            elif isinstance(default, float): w = W.FloatText(value=default, description=name)
-            else: w = W.Text(value=repr(default), description=name)
-            w.layout.width, w.style.description_width = '98%', '120px'
-            w._param_name = name
-            ws.append(w)
-        self.w_params.children = ws
+# %% ../nbs/40_explorer.ipynb #540feccb
+@patch
+def _source_changed(self: MaskExplorer, change):
+    if self._quiet or change['new'] is None: return
+    self.set_image(self._sources[change['new']], name=change['new'].split(': ', 1)[-1])
 
-    def _param_values(self) -> dict:
-        out = {}
-        for w in self.w_params.children:
-            v = w.value
-            if isinstance(w, self.W.Text):
-                try: v = ast.literal_eval(v)
-                except (ValueError, SyntaxError) as e: raise ValueError(f'generator parameter {w._param_name}: {v!r} is not a Python literal') from e
-            out[w._param_name] = v
-        return out
+@patch
+def _upload_changed(self: MaskExplorer, change):
+    files = change['new']
+    if not files: return
+    f = files[0] if isinstance(files, (tuple, list)) else next(iter(files.values()))
+    self.load_upload(f['name'], f['content'])
 
-    def _hole_range(self):
-        text = self.w_hole_range.value.strip().strip('()[]')
-        if not text: return None
-        try: low, high = (float(v) for v in text.split(','))
-        except ValueError: raise ValueError(f'hole range must be two numbers "low, high" in [0, 1], got {self.w_hole_range.value!r}') from None
-        return low, high
+@patch
+def _model_chosen(self: MaskExplorer, change):
+    if self._quiet or change['new'] is None: return
+    default, by_path, baseline, untrained = MODEL_CHOICES
+    if change['new'] == default: self.use_default_checkpoint()
+    elif change['new'] == baseline: self.use_baseline_only()
+    elif change['new'] == untrained: self.use_untrained()
+    elif self.w_ckpt.value.strip(): self.load_checkpoint(self.w_ckpt.value.strip())
+    else: self._say('Enter the path of a checkpoint below, then press Load.')
 
-    # ---- mouse: ipycanvas reports positions in canvas pixels, which are image pixels
-    def _mouse_down(self, x, y):
-        if self.tool == 'query point': self.on_query(y, x); return
-        self._stroke = [(x, y)]
-        self._preview()
+@patch
+def _run_clicked(self: MaskExplorer, _):
+    self._say('Running...')
+    self.run()
 
-    def _mouse_move(self, x, y):
-        if self._stroke is None: return
-        if self.tool in ('rectangle', 'erase rectangle'): self._stroke[1:] = [(x, y)]
-        else: self._stroke.append((x, y))
-        self._preview()
+# %% ../nbs/40_explorer.ipynb #d1d4b326
+@patch
+def _generator_params(self: MaskExplorer) -> dict:
+    "Keyword parameters, with their defaults, of the chosen generator (after height, width, rng)."
+    kind = self.w_kind.value
+    fn = msse_masks.MASK_GENERATORS[kind] if kind in msse_masks.MASK_GENERATORS else msse_masks.nvidia_mask
+    ps = list(inspect.signature(fn).parameters.values())[3:]
+    return {p.name: p.default for p in ps if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.default is not p.empty}
 
-    def _mouse_up(self, x=None, y=None):
-        if self._stroke is None: return
-        pts, self._stroke = self._stroke, None
+@patch
+def _build_params(self: MaskExplorer):
+    "One widget per generator parameter: a checkbox, a number, or a Python literal in a text box."
+    W, ws = self.W, []
+    for name, default in self._generator_params().items():
+        if isinstance(default, bool): w = W.Checkbox(value=default, description=name)
+        elif isinstance(default, int): w = W.IntText(value=default, description=name)
+        elif isinstance(default, float): w = W.FloatText(value=default, description=name)
+        else: w = W.Text(value=repr(default), description=name)
+        w.layout.width, w.style.description_width = '98%', '120px'
+        w._param_name = name
+        ws.append(w)
+    self.w_params.children = ws
+
+@patch
+def _param_values(self: MaskExplorer) -> dict:
+    out = {}
+    for w in self.w_params.children:
+        v = w.value
+        if isinstance(w, self.W.Text):
+            try: v = ast.literal_eval(v)
+            except (ValueError, SyntaxError) as e: raise ValueError(f'generator parameter {w._param_name}: {v!r} is not a Python literal') from e
+        out[w._param_name] = v
+    return out
+
+@patch
+def _hole_range(self: MaskExplorer):
+    text = self.w_hole_range.value.strip().strip('()[]')
+    if not text: return None
+    try: low, high = (float(v) for v in text.split(','))
+    except ValueError: raise ValueError(f'hole range must be two numbers "low, high" in [0, 1], got {self.w_hole_range.value!r}') from None
+    return low, high
+
+# %% ../nbs/40_explorer.ipynb #681371e0
+def _resend_canvas_target():
+    "Make ipycanvas name its target canvas again in the next batch of drawing commands."
+    # ipycanvas names the target canvas once, then only when it changes. A browser that connects later (Voila shows the page
+    # after the notebook has run) never saw that message and drops every command; forgetting the current target re-sends it.
+    from ipycanvas import canvas as _ic
+    _ic._CANVAS_MANAGER._current_canvas = None
+
+@patch
+def _mouse_down(self: MaskExplorer, x, y):
+    if self.tool == 'query point': self.on_query(y, x); return
+    self._stroke = [(x, y)]
+    self._preview()
+
+@patch
+def _mouse_move(self: MaskExplorer, x, y):
+    if self._stroke is None: return
+    if self.tool in ('rectangle', 'erase rectangle'): self._stroke[1:] = [(x, y)]
+    else: self._stroke.append((x, y))
+    self._preview()
+
+@patch
+def _mouse_up(self: MaskExplorer, x=None, y=None):
+    if self._stroke is None: return
+    pts, self._stroke = self._stroke, None
+    if self.tool in ('rectangle', 'erase rectangle'):
+        if x is not None: pts[1:] = [(x, y)]
+        self.on_rect(pts[0], pts[-1], 'eraser' if self.tool == 'erase rectangle' else 'brush')
+    else: self.on_draw(pts, 'eraser' if self.tool == 'eraser' else 'brush')
+
+@patch
+def _preview(self: MaskExplorer):
+    "The stroke in progress, on the top layer (display only: the mask changes on mouse up, then everything is redrawn from it)."
+    from ipycanvas import hold_canvas
+    layer, erase = self.canvas[1], self.tool in ('eraser', 'erase rectangle')
+    _resend_canvas_target()
+    with hold_canvas():
         if self.tool in ('rectangle', 'erase rectangle'):
-            if x is not None: pts[1:] = [(x, y)]
-            self.on_rect(pts[0], pts[-1], 'eraser' if self.tool == 'erase rectangle' else 'brush')
-        else: self.on_draw(pts, 'eraser' if self.tool == 'eraser' else 'brush')
+            (x0, y0), (x1, y1) = self._stroke[0], self._stroke[-1]
+            layer.clear()
+            layer.fill_style = 'rgba(255,255,255,0.6)' if erase else 'rgba(255,30,30,0.55)'
+            layer.fill_rect(min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0))
+        else:
+            (x0, y0), (x1, y1) = (self._stroke[-2:] if len(self._stroke) > 1 else self._stroke * 2)
+            layer.stroke_style = 'rgba(255,255,255,0.8)' if erase else 'rgba(255,30,30,0.8)'
+            layer.line_width, layer.line_cap = self.brush_size, 'round'
+            layer.stroke_line(x0, y0, x1, y1)
 
-    def _preview(self):
-        "The stroke in progress, on the top layer (display only: the mask changes on mouse up, then everything is redrawn from it)."
-        from ipycanvas import hold_canvas
-        layer, erase = self.canvas[1], self.tool in ('eraser', 'erase rectangle')
-        _resend_canvas_target()
-        with hold_canvas():
-            if self.tool in ('rectangle', 'erase rectangle'):
-                (x0, y0), (x1, y1) = self._stroke[0], self._stroke[-1]
-                layer.clear()
-                layer.fill_style = 'rgba(255,255,255,0.6)' if erase else 'rgba(255,30,30,0.55)'
-                layer.fill_rect(min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0))
-            else:
-                (x0, y0), (x1, y1) = (self._stroke[-2:] if len(self._stroke) > 1 else self._stroke * 2)
-                layer.stroke_style = 'rgba(255,255,255,0.8)' if erase else 'rgba(255,30,30,0.8)'
-                layer.line_width, layer.line_cap = self.brush_size, 'round'
-                layer.stroke_line(x0, y0, x1, y1)
+# %% ../nbs/40_explorer.ipynb #b4a92ba0
+@patch
+def _draw_canvas(self: MaskExplorer):
+    "Redraw the canvas from the state: the image, the hole washed red, the query marked."
+    from ipycanvas import hold_canvas
+    if self.image is None: return
+    rgb = overlay_mask(self.image, self.mask)
+    if self.query is not None and self.model is not None: rgb = mark_point(rgb, *self.query)
+    _resend_canvas_target()
+    with hold_canvas():
+        self.canvas[1].clear()
+        self.canvas[0].put_image_data(np.round(np.clip(rgb, 0, 1) * 255).astype(np.uint8), 0, 0)
 
-    # ---- redrawing from the state
-    def _draw_canvas(self):
-        "Redraw the canvas from the state: the image, the hole washed red, the query marked."
-        from ipycanvas import hold_canvas
-        if self.image is None: return
-        rgb = overlay_mask(self.image, self.mask)
-        if self.query is not None and self.model is not None: rgb = mark_point(rgb, *self.query)
-        _resend_canvas_target()
-        with hold_canvas():
-            self.canvas[1].clear()
-            self.canvas[0].put_image_data(np.round(np.clip(rgb, 0, 1) * 255).astype(np.uint8), 0, 0)
+@patch
+def _mask_changed(self: MaskExplorer):
+    "The mask changed: redraw the canvas and the live hole ratio; earlier results no longer match."
+    h, w = self.mask.shape
+    self.w_ratio.value = f'hole: <b>{100 * self.hole_ratio:.1f}%</b> of {w}x{h}'
+    self._draw_canvas()
 
-    def _mask_changed(self):
-        "The mask changed: redraw the canvas and the live hole ratio; earlier results no longer match."
-        h, w = self.mask.shape
-        self.w_ratio.value = f'hole: <b>{100 * self.hole_ratio:.1f}%</b> of {w}x{h}'
-        self._draw_canvas()
+@patch
+def _show_model(self: MaskExplorer):
+    "The model line (green: a trained network; red: untrained, or none) and the model chooser, from the state."
+    untrained = 'UNTRAINED' in self.model_label
+    color = '#1b5e20' if self.model is not None and not untrained else '#b00020'
+    text = f'<span style="color:{color}"><b>Model:</b> {html.escape(self.model_label)}</span>'
+    default = msse_inference.default_checkpoint()
+    if self.model is None and default is None:
+        text += f'<br><span style="color:#b00020">{html.escape(NO_CHECKPOINT_MESSAGE)}</span>'
+    self.w_model_info.value = text
+    choice = (MODEL_CHOICES[2] if self.model is None else MODEL_CHOICES[3] if untrained
+              else MODEL_CHOICES[0] if default is not None and self.checkpoint_path == default else MODEL_CHOICES[1])
+    with self._quietly(): self.w_model.value = choice
 
-    def _show_model(self):
-        "The model line (green: a trained network; red: untrained, or none) and the model chooser, from the state."
-        untrained = 'UNTRAINED' in self.model_label
-        color = '#1b5e20' if self.model is not None and not untrained else '#b00020'
-        text = f'<span style="color:{color}"><b>Model:</b> {html.escape(self.model_label)}</span>'
-        default = msse_inference.default_checkpoint()
-        if self.model is None and default is None:
-            text += f'<br><span style="color:#b00020">{html.escape(NO_CHECKPOINT_MESSAGE)}</span>'
-        self.w_model_info.value = text
-        choice = (MODEL_CHOICES[2] if self.model is None else MODEL_CHOICES[3] if untrained
-                  else MODEL_CHOICES[0] if default is not None and self.checkpoint_path == default else MODEL_CHOICES[1])
-        with self._quietly(): self.w_model.value = choice
+# %% ../nbs/40_explorer.ipynb #00a4b24d
+@patch
+def _show_results(self: MaskExplorer):
+    "Fill the result tiles from `self.outputs`; tiles with nothing to show are hidden."
+    o = self.outputs
+    self._draw_canvas()
+    who = ('untrained network' if 'UNTRAINED' in self.model_label else 'network') if 'output' in o else 'OpenCV Telea: no network'
+    pictures = dict(masked=o.get('masked'), result=o.get('result'), telea=o.get('telea') if 'output' in o else None,   # no twin of the result
+                    coarse=o.get('coarse'), refined=o.get('refined'),
+                    structure=None if o.get('structure') is None else colorize(o['structure'], 'viridis', normalize=False))
+    for key, pic in pictures.items():
+        box, cap, img = self._tiles[key]
+        if pic is None: box.layout.display = 'none'; continue
+        if key == 'result': cap.value = f'<b>final output</b> ({who})'
+        img.value = to_png(pic)
+        box.layout.display = 'flex'
+    tiles, W = [], self.W
+    if o.get('attention'):
+        y, x = o['query']
+        base = to_display(self.image)
+        for stage, att in o['attention'].items():
+            rgb = mark_point(0.35 * base + 0.65 * colorize(att), y, x)
+            img = W.Image(value=to_png(rgb), format='png', layout=W.Layout(width='200px', height='200px')); img.add_class('msse-attention')
+            cap = W.HTML(f'<b>attention: {stage}</b> of ({y}, {x})'); cap.add_class('msse-attention-caption')
+            tiles.append(W.VBox([cap, img], layout=W.Layout(margin='0 6px 6px 0')))
+    self.w_attention.children = tiles
 
-    def _show_results(self):
-        "Fill the result tiles from `self.outputs`; tiles with nothing to show are hidden."
-        o = self.outputs
-        self._draw_canvas()
-        who = ('untrained network' if 'UNTRAINED' in self.model_label else 'network') if 'output' in o else 'OpenCV Telea: no network'
-        pictures = dict(masked=o.get('masked'), result=o.get('result'), telea=o.get('telea') if 'output' in o else None,   # no twin of the result
-                        coarse=o.get('coarse'), refined=o.get('refined'),
-                        structure=None if o.get('structure') is None else colorize(o['structure'], 'viridis', normalize=False))
-        for key, pic in pictures.items():
-            box, cap, img = self._tiles[key]
-            if pic is None: box.layout.display = 'none'; continue
-            if key == 'result': cap.value = f'<b>final output</b> ({who})'
-            img.value = to_png(pic)
-            box.layout.display = 'flex'
-        tiles, W = [], self.W
-        if o.get('attention'):
-            y, x = o['query']
-            base = to_display(self.image)
-            for stage, att in o['attention'].items():
-                rgb = mark_point(0.35 * base + 0.65 * colorize(att), y, x)
-                img = W.Image(value=to_png(rgb), format='png', layout=W.Layout(width='200px', height='200px')); img.add_class('msse-attention')
-                cap = W.HTML(f'<b>attention: {stage}</b> of ({y}, {x})'); cap.add_class('msse-attention-caption')
-                tiles.append(W.VBox([cap, img], layout=W.Layout(margin='0 6px 6px 0')))
-        self.w_attention.children = tiles
-
-# %% ../nbs/40_explorer.ipynb #10624db2
+# %% ../nbs/40_explorer.ipynb #40bbc009
 def builtin_sources() -> dict[str, object]:
     "The built-in images (`data.builtin_items()`: scikit-image photographs and drawings with known edges and corners), by name, for the chooser."
     return {f'built-in: {Path(it).stem if isinstance(it, Path) else it}': it for it in msse_data.builtin_items()}
+
+@patch
+def _add_sources(self: MaskExplorer, sources: dict):
+    self._sources.update(sources)
+    current = self.w_source.value
+    with self._quietly():
+        self.w_source.options = list(self._sources)
+        self.w_source.value = current if current in self._sources else None
+
+@patch
+def _select_silently(self: MaskExplorer, key: str):
+    with self._quietly(): self.w_source.value = key
 
 @patch
 def set_image(self: MaskExplorer, image, name: str | None = None) -> torch.Tensor:
@@ -480,6 +538,24 @@ def set_image(self: MaskExplorer, image, name: str | None = None) -> torch.Tenso
     self._mask_changed(); self._show_results()
     return img
 
+@patch
+def set_model(self: MaskExplorer, model: torch.nn.Module, label: str, checkpoint_path: Path | None = None) -> torch.nn.Module:
+    "Use `model` (an `InpaintingNetwork`), described by `label` wherever results are shown."
+    self.model, self.model_label, self.checkpoint_path = model.eval(), label, checkpoint_path
+    self.outputs = {}
+    self._say(f'Model: {label}')
+    self._show_model(); self._show_results()
+    return model
+
+@patch
+def use_baseline_only(self: MaskExplorer, message: str | None = None):
+    "No network: runs show the OpenCV Telea baseline."
+    self.model, self.model_label, self.checkpoint_path = None, 'none (OpenCV Telea baseline only)', None
+    self.outputs = {}
+    self._say(message or 'No network chosen: the explorer runs the OpenCV Telea baseline only.')
+    self._show_model(); self._show_results()
+
+# %% ../nbs/40_explorer.ipynb #3a1ef0dd
 @patch
 def load_folder(self: MaskExplorer, folder: str | Path) -> list[Path]:
     "Add the images of `folder` (recursively) to the chooser; returns their paths."
@@ -511,24 +587,7 @@ def load_upload(self: MaskExplorer, name: str, content: bytes) -> torch.Tensor:
     self._add_sources({key: tensor}); self._select_silently(key)
     return img
 
-# %% ../nbs/40_explorer.ipynb #a8d54ca4
-@patch
-def set_model(self: MaskExplorer, model: torch.nn.Module, label: str, checkpoint_path: Path | None = None) -> torch.nn.Module:
-    "Use `model` (an `InpaintingNetwork`), described by `label` wherever results are shown."
-    self.model, self.model_label, self.checkpoint_path = model.eval(), label, checkpoint_path
-    self.outputs = {}
-    self._say(f'Model: {label}')
-    self._show_model(); self._show_results()
-    return model
-
-@patch
-def use_baseline_only(self: MaskExplorer, message: str | None = None):
-    "No network: runs show the OpenCV Telea baseline."
-    self.model, self.model_label, self.checkpoint_path = None, 'none (OpenCV Telea baseline only)', None
-    self.outputs = {}
-    self._say(message or 'No network chosen: the explorer runs the OpenCV Telea baseline only.')
-    self._show_model(); self._show_results()
-
+# %% ../nbs/40_explorer.ipynb #edde9b38
 @patch
 def load_checkpoint(self: MaskExplorer, path: str | Path, trusted: bool = False) -> torch.nn.Module:
     "Use the trained network of checkpoint `path` (read by `inference.load_model`); from inside `read_root` unless `trusted` (the shipped model)."

@@ -67,6 +67,7 @@ class FastPath:
                  'compiled' if self.compile else 'eager', 'fused attention' if self.fused_attention else 'attention math path']
         return ', '.join(p for p in parts if p)
 
+# %% ../nbs/04_fast_path.ipynb #fbc2c5a2
 PLAIN = dict(precision='fp32', channels_last=False, compile='off', fused_attention=False)   # the plain float32 eager path
 
 def resolve_fast_path(device: str | torch.device = 'cpu',
@@ -100,6 +101,7 @@ def _compiler_available(device) -> bool:
     import shutil
     return any(shutil.which(c) for c in ('g++', 'c++', 'clang++'))
 
+# %% ../nbs/04_fast_path.ipynb #4d710c8b
 def fast_path_from_config(cfg, device: str | torch.device | None = None) -> FastPath:
     "`resolve_fast_path` with the four switches of a `msse_inpaint.config.Config` (device: `cfg.device` unless given)."
     from msse_inpaint.core import get_device

@@ -7,6 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from .pconv import PartialConv2d
 
 # %% auto #0
@@ -18,6 +19,7 @@ def _box_mean(x: torch.Tensor, p: int) -> torch.Tensor:
     x = F.avg_pool2d(x, (p, 1), 1, (p // 2, 0), count_include_pad=True)
     return F.avg_pool2d(x, (1, p), 1, (0, p // 2), count_include_pad=True)
 
+# %% ../nbs/12_msse.ipynb #e6d588af
 class MultiScaleStructureEncoder(nn.Module):
     "Structure confidence `S = sigmoid(b + sum_k alpha_k c_k Z_k)` from known context at several scales: `forward(features, mask) -> S (B,1,h,w)`."
     def __init__(self,
@@ -58,40 +60,44 @@ class MultiScaleStructureEncoder(nn.Module):
                              'or an integer multiple of it, equal in both directions')
         return 1.0 - F.max_pool2d(mask.float(), H // h)
 
-    def pooled_statistics(self, features: torch.Tensor, mask: torch.Tensor):
-        "Per scale: (mu_k, sigma_k, c_k), the mean and spread of the reduced features over known positions and the known fraction."
-        valid = self.valid_at(mask, features.shape[-2:])
-        h = self.reduce(features).float()
-        hv = torch.where(valid > 0, h * valid, 0.0)       # hole positions: weight 0 (and inf/NaN there cannot leak)
-        stats = []
-        with torch.autocast(device_type=features.device.type, enabled=False):
-            moments = torch.cat([hv, hv * hv], 1)
-            for p in self.patch_sizes:
-                with torch.no_grad():
-                    n = _box_mean(valid, p)
-                    seen = n > 0
-                    inv = torch.where(seen, 1.0 / torch.where(seen, n, 1.0), 0.0)
-                mu, mean_sq = (_box_mean(moments, p) * inv).chunk(2, 1)
-                var = (mean_sq - mu * mu).clamp_min(0)
-                sigma = torch.where(seen, torch.sqrt(var + 1e-6), 0.0)
-                stats.append((mu, sigma, n))
-        return stats
+# %% ../nbs/12_msse.ipynb #23d6040f
+@patch
+def pooled_statistics(self: MultiScaleStructureEncoder, features: torch.Tensor, mask: torch.Tensor):
+    "Per scale: (mu_k, sigma_k, c_k), the mean and spread of the reduced features over known positions and the known fraction."
+    valid = self.valid_at(mask, features.shape[-2:])
+    h = self.reduce(features).float()
+    hv = torch.where(valid > 0, h * valid, 0.0)       # hole positions: weight 0 (and inf/NaN there cannot leak)
+    stats = []
+    with torch.autocast(device_type=features.device.type, enabled=False):
+        moments = torch.cat([hv, hv * hv], 1)
+        for p in self.patch_sizes:
+            with torch.no_grad():
+                n = _box_mean(valid, p)
+                seen = n > 0
+                inv = torch.where(seen, 1.0 / torch.where(seen, n, 1.0), 0.0)
+            mu, mean_sq = (_box_mean(moments, p) * inv).chunk(2, 1)
+            var = (mean_sq - mu * mu).clamp_min(0)
+            sigma = torch.where(seen, torch.sqrt(var + 1e-6), 0.0)
+            stats.append((mu, sigma, n))
+    return stats
 
-    def forward(self, features: torch.Tensor, mask: torch.Tensor, return_scales: bool = False):
-        if features.dim() != 4 or features.shape[1] != self.in_channels:
-            raise ValueError(f'MultiScaleStructureEncoder: features must have shape (B, {self.in_channels}, h, w), '
-                             f'got {tuple(features.shape)}')
-        if mask.shape[0] != features.shape[0]:
-            raise ValueError(f'MultiScaleStructureEncoder: mask batch {mask.shape[0]} != features batch {features.shape[0]}')
-        stats = self.pooled_statistics(features, mask)
-        Z = torch.cat([head(torch.cat([mu, sigma], 1).to(features.dtype)) for head, (mu, sigma, _) in zip(self.heads, stats)], 1)
-        Cov = torch.cat([n for _, _, n in stats], 1).to(Z.dtype)
-        alpha = self.fusion_weights.view(1, -1, 1, 1).to(Z.dtype)
-        contributions = alpha * Cov * Z                               # (B, K, h, w): alpha_k c_k Z_k
-        S = torch.sigmoid(self.bias.to(Z.dtype) + contributions.sum(1, keepdim=True))
-        if return_scales:
-            return S, dict(logits=Z, coverage=Cov, weights=alpha.flatten(), contributions=contributions)
-        return S
+# %% ../nbs/12_msse.ipynb #7548eb73
+@patch
+def forward(self: MultiScaleStructureEncoder, features: torch.Tensor, mask: torch.Tensor, return_scales: bool = False):
+    if features.dim() != 4 or features.shape[1] != self.in_channels:
+        raise ValueError(f'MultiScaleStructureEncoder: features must have shape (B, {self.in_channels}, h, w), '
+                         f'got {tuple(features.shape)}')
+    if mask.shape[0] != features.shape[0]:
+        raise ValueError(f'MultiScaleStructureEncoder: mask batch {mask.shape[0]} != features batch {features.shape[0]}')
+    stats = self.pooled_statistics(features, mask)
+    Z = torch.cat([head(torch.cat([mu, sigma], 1).to(features.dtype)) for head, (mu, sigma, _) in zip(self.heads, stats)], 1)
+    Cov = torch.cat([n for _, _, n in stats], 1).to(Z.dtype)
+    alpha = self.fusion_weights.view(1, -1, 1, 1).to(Z.dtype)
+    contributions = alpha * Cov * Z                               # (B, K, h, w): alpha_k c_k Z_k
+    S = torch.sigmoid(self.bias.to(Z.dtype) + contributions.sum(1, keepdim=True))
+    if return_scales:
+        return S, dict(logits=Z, coverage=Cov, weights=alpha.flatten(), contributions=contributions)
+    return S
 
 # %% ../nbs/12_msse.ipynb #ce8ca160
 def overlay_structure(image: torch.Tensor,              # (3,H,W) or (1,3,H,W) in [0,1]

@@ -63,7 +63,7 @@ def main(argv):
     failed = []
     with ThreadPoolExecutor(max_workers=int(os.environ.get('NB_WORKERS', '2'))) as pool:
         for path, seconds, error in pool.map(run_one, paths):
-            print(f'{Path(path).relative_to(root)}: {"FAILED" if error else "ok"} ({seconds:.0f} s)', flush=True)
+            print(f'{Path(path).resolve().relative_to(root)}: {"FAILED" if error else "ok"} ({seconds:.0f} s)', flush=True)
             if error: failed.append(path); print(error, file=sys.stderr)
     subprocess.run([str(Path(sys.executable).parent / 'nbdev_clean')], cwd=root, check=True)
     size = sum(p.stat().st_size for p in (root / 'nbs').rglob('*.ipynb'))

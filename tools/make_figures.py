@@ -1,7 +1,9 @@
 """The main job (`make figures`): every figure and table the thesis includes, from scratch.
 
-1. executes the data and mask chapters (nbs/01_data.ipynb, nbs/02_masks.ipynb) with papermill; they write
-   figures/data_*.png and figures/masks_*.png;
+1. executes the chapters that draw thesis figures (nbs/01_data, 02_masks, 13_attention, 14_model) with papermill and
+   `$MSSE_WRITE_FIGURES=1`; they write figures/data_*.png, masks_*.png, attention_*.png and model_*.png (those writes are
+   in `#| slow` cells or go through `msse_inpaint.core.save_thesis_figure`, so `nbdev_test` and `make notebooks` write
+   nothing tracked);
 2. runs the ablation sweep with `msse_inpaint.ablation` (one papermill run of nbs/experiments/experiment.ipynb per
    variant and seed; finished runs are skipped, so an interrupted job resumes where it stopped);
 3. executes the figures notebook (nbs/51_figures.ipynb) for the sweep: figures/ablation_<sweep>_*.png, the LaTeX tables
@@ -16,7 +18,7 @@ import argparse, os, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = ('nbs/01_data.ipynb', 'nbs/02_masks.ipynb')
+CHAPTERS = ('nbs/01_data.ipynb', 'nbs/02_masks.ipynb', 'nbs/13_attention.ipynb', 'nbs/14_model.ipynb')
 
 
 def run_chapter(nb: Path, out_dir: Path, data: str | None) -> None:
@@ -44,6 +46,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
 
     os.environ.setdefault('MPLBACKEND', 'Agg')
+    os.environ['MSSE_WRITE_FIGURES'] = '1'   # core.save_thesis_figure writes figures/ only when this is set
     if os.environ.pop('PYTHONDONTWRITEBYTECODE', None):
         # Every papermill run is a fresh kernel; without cached bytecode each one spends ~8 s of CPU compiling torch and
         # fastai.  Cache it under runs/ (ignored by git) instead of not at all.
