@@ -2,7 +2,7 @@
 N GPUs: the run folder written once (by rank 0), the logged validation metrics equal to a single-process validation of the saved
 weights on the same images (so they are not rank 0's half), a finite training loss, and a resume on two processes.
 
-Two short runs (one epoch each, 32x32, four training and five validation images): well under two minutes on two cores.
+Two short runs (one epoch each, 32x32, four training and five validation images): about a minute alone on two cores, two when they are busy.
 """
 import csv, math, os, signal, subprocess, sys
 from pathlib import Path
