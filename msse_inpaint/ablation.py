@@ -382,7 +382,7 @@ def run_sweep(grid: Grid, variants=None, seeds=None, force: bool = False, dry_ru
               kernel_name: str = 'python3', cell_timeout: int | None = None, log=print, jobs: int = 1,
               executor: str = 'pool', executor_options: dict | None = None) -> pd.DataFrame:
     "Run every (variant, seed) cell of `grid` not yet finished, `jobs` at a time (`executor`: pool, local or slurm, 52_executors); returns the aggregated results."
-    check_positive_int(jobs, 'jobs'); check_executor(executor)
+    check_positive_int(jobs, 'jobs'); check_executor(executor, executor_options)
     check_template_parameters(grid)
     cells = grid.cells(variants, seeds)
     if dry_run:  # report only: nothing is written

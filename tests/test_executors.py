@@ -70,3 +70,5 @@ def test_lock_and_bad_executor(grid, tmp_path):
     assert r.returncode == 2 and "--executor 'ray'" in r.stdout + r.stderr, r.stdout + r.stderr
     r = run(grid, '--executor', 'local', '--executor_opt', 'partition=gpu', cwd=tmp_path)
     assert r.returncode == 2 and '--executor_opt partition' in r.stdout + r.stderr, r.stdout + r.stderr
+    r = run(grid, '--executor_opt', 'partition=gpu', cwd=tmp_path)              # options without a submitit executor
+    assert r.returncode == 2 and 'add --executor local or --executor slurm' in r.stdout + r.stderr, r.stdout + r.stderr
