@@ -18,6 +18,7 @@ from fastcore.script import call_parse, Param
 
 from .core import repo_root, atomic_write_text, atomic_write, check_positive_int, figures_dir, UserError, USER_ERRORS, cli_error
 from .reporting import mean_ci as _mean_ci, summarise, deprecated
+from .executors import check_executor, run_calls   # --executor local|slurm (52_executors)
 
 # %% auto #0
 __all__ = ['RESULT_FILE', 'ERROR_FILE', 'NOTEBOOK_FILE', 'GENERATED_OUTPUTS', 'RESERVED_PARAMETERS', 'RESERVED_COLUMNS',
@@ -387,9 +388,10 @@ def run_one(template: str | Path, parameters: dict, kernel_name: str = 'python3'
 
 # %% ../nbs/50_ablation.ipynb #4b8a0cb2
 def run_sweep(grid: Grid, variants=None, seeds=None, force: bool = False, dry_run: bool = False,
-              kernel_name: str = 'python3', cell_timeout: int | None = None, log=print, jobs: int = 1) -> pd.DataFrame:
-    "Run every (variant, seed) cell of `grid` not yet finished, `jobs` at a time; returns the aggregated results (one row per cell)."
-    check_positive_int(jobs, 'jobs')
+              kernel_name: str = 'python3', cell_timeout: int | None = None, log=print, jobs: int = 1,
+              executor: str = 'pool', executor_options: dict | None = None) -> pd.DataFrame:
+    "Run every (variant, seed) cell of `grid` not yet finished, `jobs` at a time (`executor`: pool, local or slurm, 52_executors); returns the aggregated results."
+    check_positive_int(jobs, 'jobs'); check_executor(executor, executor_options)
     check_template_parameters(grid)
     cells = grid.cells(variants, seeds)
     if dry_run:  # report only: nothing is written
@@ -420,7 +422,12 @@ def run_sweep(grid: Grid, variants=None, seeds=None, force: bool = False, dry_ru
                 log(f'{tag}: FAILED after {r["seconds"]:.1f} s: {r["error"]} (notebook: {grid.run_dir(variant, seed) / NOTEBOOK_FILE})')
             aggregate(grid)
 
-        if jobs == 1 or len(todo) <= 1:
+        if executor != 'pool':   # submitit jobs: subprocesses here or Slurm jobs (52_executors); this process keeps the lock and results.csv
+            from msse_inpaint.ablation import run_one as job
+            for t in todo: log(f'{t[0]}: submitted ({executor}, {jobs} at a time)')
+            calls = [(grid.template, grid.parameters(t[1], t[2]), kernel_name, cell_timeout) for t in todo]
+            for i, r in run_calls(executor, job, calls, grid.output_dir / '.submitit', jobs=jobs, options=executor_options): report(*todo[i], r)
+        elif jobs == 1 or len(todo) <= 1:
             for t in todo: report(*t, one(*t))
         else:   # papermill changes the working directory of its process for each run: parallel runs need processes, not threads
             import multiprocessing
@@ -642,6 +649,8 @@ def msse_ablate(
     figures: bool = False,           # afterwards run nbs/51_figures.ipynb for this sweep and write the HTML report
     kernel: str = 'python3',         # Jupyter kernel for the runs
     jobs: int = 1,                   # runs at a time (each its own kernel; on a CPU give each num_threads=1)
+    executor: str = 'pool',          # pool (this machine's processes), local (submitit subprocesses) or slurm (submitit Slurm jobs)
+    executor_opt: Param('submitit options of the executor, key=value (e.g. partition=gpu time=240)', str, nargs='*') = None,
 ):
     "Run an ablation grid with papermill, one run per (variant, seed); finished runs are skipped, failures reported."
     try:
@@ -651,7 +660,7 @@ def msse_ablate(
         except ValueError: raise ValueError(f'--seeds {seeds!r}: expected comma-separated integers') from None
         variants = [v.strip() for v in only.split(',')] if only else None
         results = run_sweep(g, variants=variants, seeds=seed_list, force=force, dry_run=dry_run, kernel_name=kernel,
-                            cell_timeout=cell_timeout, jobs=jobs)
+                            cell_timeout=cell_timeout, jobs=jobs, executor=executor, executor_options=parse_overrides(executor_opt))
     except USER_ERRORS as e: cli_error('msse_ablate', e)   # the shared user-error path (core.user_errors); SweepLockedError is a UserError
     if figures and not dry_run and (results.status == 'ok').any():
         run_figures(g.output_dir, kernel_name=kernel)

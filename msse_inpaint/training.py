@@ -30,6 +30,7 @@ from . import metrics as _metrics
 from .checkpoint import (CHECKPOINT_FORMAT, ARCHITECTURE_FIELDS, CheckpointWriteError, save_checkpoint, read_checkpoint,
                                      config_from_checkpoint)
 from .reporting import write_csv, save_figure, plot_val_grid, show_panel as _show
+from .distributed import prepare_process, main_process_lock, is_main_process, distributed_fit  # several processes: 33_distributed
 
 # %% auto #0
 __all__ = ['METRIC_NAMES', 'LR_FLOOR', 'LOGGED_LOSSES', 'RUN_OUTPUTS', 'flatten_terms', 'ProgressiveLoss', 'InpaintingBatch',
@@ -429,16 +430,17 @@ def train(cfg: Config, resume: str | Path | None = None, stop_after_epoch: int |
     ck = read_checkpoint(resume) if resume is not None else None
     if ck is not None: _check_resume(cfg, ck, resume)
     folder = run_dir(cfg)
+    prepare_process(cfg.device)   # under torchrun: this process's GPU, before anything touches CUDA (33_distributed)
     seed_everything(cfg.seed)
     dls = get_dataloaders_from_config(cfg)   # first: a missing or empty folder fails before anything is written
     init = read_checkpoint(cfg.init_weights) if ck is None and cfg.init_weights is not None else None   # so does a bad init_weights
-    with folder_lock(folder, what='msse_train run'):   # one run per folder at a time: the check below cannot race
-        if ck is None: _start_clean(folder, overwrite, cfg.init_weights)
+    with main_process_lock(folder, what='msse_train run'):   # one run per folder at a time (taken by rank 0 only): the check below cannot race
+        if ck is None and is_main_process(): _start_clean(folder, overwrite, cfg.init_weights)
         return _fit(cfg, folder, dls, ck, init, resume, stop_after_epoch, cbs, progress, n_samples, tensorboard)
 
 def _fit(cfg, folder, dls, ck, init, resume, stop_after_epoch, cbs, progress, n_samples, tensorboard) -> Learner:
     "The run itself, called by `train` while it holds the run folder's lock."
-    cfg.to_json(folder / 'config.json')
+    if is_main_process(): cfg.to_json(folder / 'config.json')
     learn = build_learner(cfg, dls, folder, cbs=cbs, n_samples=n_samples, tensorboard=tensorboard)
     start = 0
     if init is not None:   # fine-tuning: a new run (fresh optimiser and schedule) from trained weights
@@ -459,7 +461,7 @@ def _fit(cfg, folder, dls, ck, init, resume, stop_after_epoch, cbs, progress, n_
     learn.run_logger.start_epoch = learn.checkpointer.start_epoch = start
     extra = [StopAfterEpoch(stop_after_epoch)] if stop_after_epoch else []
     try:
-        with (nullcontext() if progress else learn.no_bar()), (nullcontext() if progress else learn.no_logging()):
+        with distributed_fit(learn), (nullcontext() if progress else learn.no_bar()), (nullcontext() if progress else learn.no_logging()):
             learn.fit(cfg.epochs, start_epoch=start, cbs=extra)
     except NonFiniteLossError as e:
         raise NonFiniteLossError(getattr(e, 'clean_message', str(e))) from None
@@ -624,5 +626,5 @@ def msse_train(argv: list[str] | None = None, **options):
     except USER_ERRORS as e: cli_error('msse_train', e)   # the shared user-error path of every console script (core.user_errors)
     finally: torch.set_num_threads(threads_before)   # called from Python, leave the caller's setting as it was
     ck = learn.checkpointer
-    print(f'msse_train: done. Best hole PSNR {ck.best:.2f} dB at epoch {ck.best_epoch}; '
+    if is_main_process(): print(f'msse_train: done. Best hole PSNR {ck.best:.2f} dB at epoch {ck.best_epoch}; '
           f'run folder {learn.run_folder} (best checkpoint checkpoints/best_model.pth)')
