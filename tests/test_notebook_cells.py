@@ -12,12 +12,11 @@ ROOT = Path(__file__).resolve().parents[1]
 MAX_EXPORT_LINES = 60
 
 # Chapters still being split by other branches of issue 16.  This list must be empty when issue 16 closes.
-NOT_YET_SPLIT = {'01_data', '02_masks', '03_config', '13_attention', '14_model', '21_metrics', '22_evaluation', '30_training',
-                 '31_inference', '50_ablation', '51_figures'}
+NOT_YET_SPLIT = set()
 
 # Chapters whose test run still writes into figures/ (other branches of issue 16 move those writes to save_thesis_figure).
 # This list must be empty when issue 16 closes.
-STILL_WRITE_TRACKED = {'13_attention', '14_model'}
+STILL_WRITE_TRACKED = set()
 
 
 def notebooks() -> list[Path]:
