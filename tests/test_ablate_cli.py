@@ -4,37 +4,15 @@ status 1 while the other cells finish, finished cells skipped on the next call, 
 The template is a trivial notebook (no training), so the test takes seconds; the real template is exercised by
 nbdev_test (nbs/experiments/experiment.ipynb) and by `make figures`.
 """
-import json, os, subprocess, sys
+import json, os, sys
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-CLI = Path(sys.executable).parent / 'msse_ablate'
-
-
-def toy_template(path: Path) -> Path:
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell("variant = 'a'\nseed = 0\nout_dir = None\nscale = 1.0\nfail_seed = -1")
-    params.metadata['tags'] = ['parameters']
-    nb.cells = [params, nbformat.v4.new_code_cell(
-        "import json, os, pathlib\n"
-        "if seed == fail_seed: raise RuntimeError(f'deliberate failure for seed {seed}')\n"
-        "p = dict(variant=variant, seed=seed, out_dir=out_dir, scale=scale, fail_seed=fail_seed)\n"
-        "r = dict(status='ok', variant=variant, seed=seed, parameters=p, metrics={'score': scale * (seed + 1)}, timings={})\n"
-        "tmp = pathlib.Path(out_dir) / '.m.tmp'; tmp.write_text(json.dumps(r)); os.replace(tmp, pathlib.Path(out_dir) / 'metrics.json')")]
-    nbformat.write(nb, str(path))
-    return path
-
-
-def run(*args, cwd):
-    env = dict(os.environ)
-    if env.pop('PYTHONDONTWRITEBYTECODE', None):  # each call is a fresh interpreter (and kernel): cache bytecode under runs/
-        env.setdefault('PYTHONPYCACHEPREFIX', str(ROOT / 'runs' / '.pycache'))
-    return subprocess.run([str(CLI), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
+from toy_sweep import CLI, toy_template, run_ablate
 
 
 @pytest.fixture
@@ -51,7 +29,7 @@ def grid(tmp_path):
 @pytest.mark.skipif(not CLI.exists(), reason='msse_ablate is not installed (uv pip install --no-deps -e .)')
 def test_failure_reported_others_finish_then_skip(grid, tmp_path):
     elsewhere = tmp_path / 'cwd'; elsewhere.mkdir()
-    r = run(grid, cwd=elsewhere)
+    r = run_ablate(grid, cwd=elsewhere)
     assert r.returncode == 1, r.stdout + r.stderr
     assert 'deliberate failure for seed 1' in r.stdout
     res = pd.read_csv(tmp_path / 'sweep' / 'results.csv')
@@ -62,18 +40,18 @@ def test_failure_reported_others_finish_then_skip(grid, tmp_path):
     assert list(elsewhere.iterdir()) == []                                           # nothing written where it was started
     # again: the finished cells are skipped, only the failed ones run (and fail again)
     stamp = (tmp_path / 'sweep' / 'a' / 'seed_0' / 'metrics.json').stat().st_mtime_ns
-    r = run(grid, cwd=elsewhere)
+    r = run_ablate(grid, cwd=elsewhere)
     assert r.returncode == 1 and r.stdout.count('skipped') == 2 and r.stdout.count('running') == 2, r.stdout
     assert (tmp_path / 'sweep' / 'a' / 'seed_0' / 'metrics.json').stat().st_mtime_ns == stamp
 
 
 @pytest.mark.skipif(not CLI.exists(), reason='msse_ablate is not installed (uv pip install --no-deps -e .)')
 def test_bad_input_is_refused_clearly(grid, tmp_path):
-    r = run(tmp_path / 'missing.yaml', cwd=tmp_path)
+    r = run_ablate(tmp_path / 'missing.yaml', cwd=tmp_path)
     assert r.returncode == 2 and 'missing.yaml' in r.stderr and 'Traceback' not in r.stderr
-    r = run(grid, '--set', 'epochs=3', cwd=tmp_path)
+    r = run_ablate(grid, '--set', 'epochs=3', cwd=tmp_path)
     assert r.returncode == 2 and 'epochs' in r.stderr and 'not declared' in r.stderr
-    r = run(grid, '--only', 'c', cwd=tmp_path)
+    r = run_ablate(grid, '--only', 'c', cwd=tmp_path)
     assert r.returncode == 2 and "Unknown variant 'c'" in r.stderr
 
 
@@ -85,7 +63,7 @@ def test_bad_input_is_refused_clearly(grid, tmp_path):
 def test_design_errors_stop_before_anything_runs(grid, tmp_path, variants, says):
     spec = yaml.safe_load(grid.read_text())
     grid.write_text(yaml.safe_dump({**spec, 'variants': variants}))
-    r = run(grid, cwd=tmp_path)
+    r = run_ablate(grid, cwd=tmp_path)
     assert r.returncode == 2 and says in r.stderr and str(grid) in r.stderr and 'Traceback' not in r.stderr, r.stderr
     assert not (tmp_path / 'sweep').exists()                                          # nothing ran, nothing was written
 
@@ -103,4 +81,4 @@ def test_committed_grids_are_valid():
             'baseline': ('off', '0'), 'msse': ('on', '0'), 'corner': ('off', '0.3'), 'full': ('on', '0.3')}, name
         # structure off removes the structure prior only: the attention's mask term stays on both levels
         assert [d.factors['structure'][l] for l in ('off', 'on')] == [
-            {'use_structure_encoder': False, 'mask_bias': True}, {'use_structure_encoder': True, 'mask_bias': True}], name
+            {'structure_encoder': False, 'mask_bias': True}, {'structure_encoder': True, 'mask_bias': True}], name

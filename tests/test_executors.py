@@ -5,35 +5,15 @@ nbs/52_executors.ipynb (there is no cluster here).
 
 The template is a trivial notebook (no training), so each run is one short kernel.
 """
-import os, subprocess, sys
+import os, sys
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 import yaml
 
-CLI = Path(sys.executable).parent / 'msse_ablate'
+from toy_sweep import CLI, toy_template, run_ablate
 pytestmark = pytest.mark.skipif(not CLI.exists(), reason='msse_ablate is not installed (uv pip install --no-deps -e .)')
-
-
-def toy_template(path: Path) -> Path:
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell("variant = 'a'\nseed = 0\nout_dir = None\nscale = 1.0\nfail_seed = -1")
-    params.metadata['tags'] = ['parameters']
-    nb.cells = [params, nbformat.v4.new_code_cell(
-        "import json, os, pathlib\n"
-        "if seed == fail_seed: raise RuntimeError(f'deliberate failure for seed {seed}')\n"
-        "p = dict(variant=variant, seed=seed, out_dir=out_dir, scale=scale, fail_seed=fail_seed)\n"
-        "r = dict(status='ok', variant=variant, seed=seed, parameters=p, metrics={'score': scale * (seed + 1)}, timings={})\n"
-        "tmp = pathlib.Path(out_dir) / '.m.tmp'; tmp.write_text(json.dumps(r)); os.replace(tmp, pathlib.Path(out_dir) / 'metrics.json')")]
-    nbformat.write(nb, str(path))
-    return path
-
-
-def run(*args, cwd):
-    env = {**os.environ, 'OMP_NUM_THREADS': '1'}
-    return subprocess.run([str(CLI), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
 
 
 @pytest.fixture
@@ -47,14 +27,14 @@ def grid(tmp_path):
 
 
 def test_local_executor_two_jobs(grid, tmp_path):
-    r = run(grid, '--only', 'a', '--executor', 'local', '--jobs', '2', cwd=tmp_path)   # two runs: seed 0 ok, seed 1 fails
+    r = run_ablate(grid, '--only', 'a', '--executor', 'local', '--jobs', '2', cwd=tmp_path)   # two runs: seed 0 ok, seed 1 fails
     assert r.returncode == 1, r.stdout + r.stderr
     assert 'submitted (local, 2 at a time)' in r.stdout and 'deliberate failure for seed 1' in r.stdout, r.stdout
     res = pd.read_csv(tmp_path / 'sweep' / 'results.csv'); res = res[res.variant == 'a']
     assert list(res.status) == ['ok', 'failed'] and list(res.score.dropna()) == [1.0]
     assert list((tmp_path / 'sweep' / '.submitit').glob('*_log.out'))          # submitit's own job logs, in the sweep folder
     assert not (tmp_path / 'sweep' / '.sweep.lock').exists()                      # the lock went with the driver
-    again = run(grid, '--only', 'a', '--executor', 'local', '--jobs', '2', cwd=tmp_path)
+    again = run_ablate(grid, '--only', 'a', '--executor', 'local', '--jobs', '2', cwd=tmp_path)
     assert again.returncode == 1 and 'a seed 0: finished earlier, skipped' in again.stdout, again.stdout
     assert again.stdout.count('submitted (local') == 1                           # only the failed run goes again
 
@@ -63,12 +43,12 @@ def test_lock_and_bad_executor(grid, tmp_path):
     from msse_inpaint.ablation import sweep_lock
     (tmp_path / 'sweep').mkdir()
     with sweep_lock(tmp_path / 'sweep'):   # this process holds the sweep: a second runner is refused, whichever executor
-        r = run(grid, '--executor', 'local', '--jobs', '2', cwd=tmp_path)
+        r = run_ablate(grid, '--executor', 'local', '--jobs', '2', cwd=tmp_path)
     assert r.returncode == 2 and any(s in r.stdout + r.stderr for s in ('is being run by', 'is in use by')), r.stdout + r.stderr
     assert not (tmp_path / 'sweep' / 'a').exists()
-    r = run(grid, '--executor', 'ray', cwd=tmp_path)
+    r = run_ablate(grid, '--executor', 'ray', cwd=tmp_path)
     assert r.returncode == 2 and "--executor 'ray'" in r.stdout + r.stderr, r.stdout + r.stderr
-    r = run(grid, '--executor', 'local', '--executor_opt', 'partition=gpu', cwd=tmp_path)
+    r = run_ablate(grid, '--executor', 'local', '--executor_opt', 'partition=gpu', cwd=tmp_path)
     assert r.returncode == 2 and '--executor_opt partition' in r.stdout + r.stderr, r.stdout + r.stderr
-    r = run(grid, '--executor_opt', 'partition=gpu', cwd=tmp_path)              # options without a submitit executor
+    r = run_ablate(grid, '--executor_opt', 'partition=gpu', cwd=tmp_path)              # options without a submitit executor
     assert r.returncode == 2 and 'add --executor local or --executor slurm' in r.stdout + r.stderr, r.stdout + r.stderr
