@@ -10,8 +10,19 @@ from pathlib import Path
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'COMPILE_MODES', 'PATH_FIELDS', 'PRESETS', 'RENAMED_FIELDS', 'default_loss_weights', 'Config',
+__all__ = ['PRESETS', 'PRECISIONS', 'COMPILE_MODES', 'PATH_FIELDS', 'RENAMED_FIELDS', 'default_loss_weights', 'Config',
            'validate_config', 'upgrade_fields', 'make_config', 'load_config']
+
+# %% ../nbs/03_config.ipynb #9748880b
+PRESETS: dict[str, dict] = {
+    'default': {},
+    'high_quality': dict(epochs=100, lambda_edge=1.0, lambda_corner=0.5, lambda_perceptual=0.1),
+    'fast': dict(base_channels=24, epochs=30, batch_size=16, structure_encoder=False),
+    'large': dict(base_channels=48),
+    'small_gpu': dict(batch_size=4),
+    'debug': dict(base_channels=16, epochs=5, batch_size=8, image_size=64, train_subset=100, val_subset=20,
+                  checkpoint_every=2),
+}
 
 # %% ../nbs/03_config.ipynb #35619617
 PRECISIONS = ('auto', 'bf16', 'fp32')      # 'auto': bf16 where the hardware computes it natively
@@ -80,35 +91,6 @@ class Config:
 
 PATH_FIELDS = ('train_root', 'val_root', 'mask_root', 'init_weights', 'save_dir')   # files and folders: the CLI makes them absolute
 
-# %% ../nbs/03_config.ipynb #162bc669
-@patch(as_prop=True)
-def use_structure_encoder(self: Config) -> bool:
-    "Deprecated spelling of `structure_encoder` (kept so code and messages of earlier versions read it)."
-    return self.structure_encoder
-
-@patch(as_prop=True)
-def attention_mask_bias(self: Config) -> bool:
-    "Whether the attention keeps its mask term: `mask_bias`, or, when that is None, `structure_encoder` (as before the field existed)."
-    return self.structure_encoder if self.mask_bias is None else bool(self.mask_bias)
-
-@patch
-def to_dict(self: Config) -> dict:
-    "Plain values, the loss weights written as `lambda_<term>` in place (the format of every config.json and checkpoint)."
-    out = {}
-    for k, v in asdict(self).items():
-        if k == 'loss_weights': out.update({f'lambda_{name}': w for name, w in v.items()})
-        else: out[k] = v
-    return out
-
-@patch
-def to_json(self: Config, path: str | Path | None = None) -> str:
-    "The configuration as JSON text, also written (atomically) to `path` when given."
-    text = json.dumps(self.to_dict(), indent=2)
-    if path is not None:
-        from msse_inpaint.core import atomic_write_text
-        atomic_write_text(path, text)
-    return text
-
 # %% ../nbs/03_config.ipynb #ec759889
 def validate_config(cfg: Config) -> None:
     "Raise `ValueError` naming every invalid field of `cfg` and what it expects."
@@ -160,17 +142,36 @@ def validate_config(cfg: Config) -> None:
     if problems:
         raise ValueError('Invalid configuration:\n  ' + '\n  '.join(problems))
 
-# %% ../nbs/03_config.ipynb #a7694142
-PRESETS: dict[str, dict] = {
-    'default': {},
-    'high_quality': dict(epochs=100, lambda_edge=1.0, lambda_corner=0.5, lambda_perceptual=0.1),
-    'fast': dict(base_channels=24, epochs=30, batch_size=16, structure_encoder=False),
-    'large': dict(base_channels=48),
-    'small_gpu': dict(batch_size=4),
-    'debug': dict(base_channels=16, epochs=5, batch_size=8, image_size=64, train_subset=100, val_subset=20,
-                  checkpoint_every=2),
-}
+# %% ../nbs/03_config.ipynb #162bc669
+@patch(as_prop=True)
+def use_structure_encoder(self: Config) -> bool:
+    "Deprecated spelling of `structure_encoder` (kept so code and messages of earlier versions read it)."
+    return self.structure_encoder
 
+@patch(as_prop=True)
+def attention_mask_bias(self: Config) -> bool:
+    "Whether the attention keeps its mask term: `mask_bias`, or, when that is None, `structure_encoder` (as before the field existed)."
+    return self.structure_encoder if self.mask_bias is None else bool(self.mask_bias)
+
+@patch
+def to_dict(self: Config) -> dict:
+    "Plain values, the loss weights written as `lambda_<term>` in place (the format of every config.json and checkpoint)."
+    out = {}
+    for k, v in asdict(self).items():
+        if k == 'loss_weights': out.update({f'lambda_{name}': w for name, w in v.items()})
+        else: out[k] = v
+    return out
+
+@patch
+def to_json(self: Config, path: str | Path | None = None) -> str:
+    "The configuration as JSON text, also written (atomically) to `path` when given."
+    text = json.dumps(self.to_dict(), indent=2)
+    if path is not None:
+        from msse_inpaint.core import atomic_write_text
+        atomic_write_text(path, text)
+    return text
+
+# %% ../nbs/03_config.ipynb #a7694142
 RENAMED_FIELDS = {'use_structure_encoder': 'structure_encoder'}   # earlier name -> name now
 
 def upgrade_fields(values: dict) -> dict:

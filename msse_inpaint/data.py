@@ -26,8 +26,8 @@ from .files import (EmptyFolderError, list_images, ImageTooSmallError, _check_si
 
 # %% auto #0
 __all__ = ['SKIMAGE_PHOTOS', 'SYNTHETIC_KINDS', 'CACHE_BYTES', 'PAIR_COLUMNS', 'load_pair', 'builtin_photo_paths',
-           'SyntheticImage', 'synthetic_image', 'builtin_items', 'builtin_images', 'builtin_image_paths',
-           'resolve_item', 'portable_ref', 'load_item', 'seeded_subset', 'split_items', 'InpaintingDataset',
+           'SyntheticImage', 'synthetic_image', 'resolve_item', 'portable_ref', 'load_item', 'builtin_items',
+           'builtin_images', 'builtin_image_paths', 'seeded_subset', 'split_items', 'InpaintingDataset',
            'load_pair_mask', 'get_dataloaders', 'get_dataloaders_from_config', 'show_examples', 'write_pairs_csv',
            'read_pairs_csv', 'load_pair_row', 'parse_pair']
 
@@ -170,6 +170,35 @@ def synthetic_image(kind: str, size: int = 256, seed: int = 0, return_corners: b
     spec = SyntheticImage(kind, int(seed))
     return (spec.render(size), spec.corners(size)) if return_corners else spec.render(size)
 
+# %% ../nbs/01_data.ipynb #2fc8d2ae
+def resolve_item(item: str | Path | SyntheticImage) -> Path | SyntheticImage:
+    "A path or `SyntheticImage` from a path, a `SyntheticImage`, or a `builtin:`, `skimage:` or `shared:` reference."
+    if isinstance(item, SyntheticImage): return item
+    s = str(item)
+    if s.startswith('builtin:'):
+        parts = s.split(':')
+        if len(parts) != 3 or not parts[2].isdigit(): raise ValueError(f"Bad built-in reference {s!r}: expected 'builtin:<kind>:<seed>'")
+        return SyntheticImage(parts[1], int(parts[2]))
+    return resolve_path(item)
+
+def portable_ref(item: str | Path | SyntheticImage) -> str:
+    "The string a CSV should store: `builtin:`/`skimage:`/`shared:` references where they apply, else the path as given."
+    item = resolve_item(item)
+    if isinstance(item, SyntheticImage): return str(item)
+    p = Path(item)
+    for prefix, root in (('skimage:', skimage_data_dir()), ('shared:', shared_data_dir())):
+        if root is not None and p.is_absolute():
+            try: return prefix + p.resolve().relative_to(root.resolve()).as_posix()
+            except ValueError: pass
+    return str(item)
+
+def load_item(item: str | Path | SyntheticImage | torch.Tensor, size: int, allow_upscale: bool = True) -> torch.Tensor:
+    "Any image source (path, reference, `SyntheticImage`, `(3,H,W)` tensor) as a `(3, size, size)` tensor."
+    if isinstance(item, torch.Tensor): return load_and_resize(item, size, allow_upscale=allow_upscale)
+    item = resolve_item(item)
+    if isinstance(item, SyntheticImage): return item.render(size)
+    return load_and_resize(item, size, allow_upscale=allow_upscale)
+
 # %% ../nbs/01_data.ipynb #3be5cf35
 def builtin_items(n: int | None = None, seed: int = 0) -> list[Path | SyntheticImage]:
     "The built-in default data as sources: `n` items (default: every photograph and as many drawings), photographs and drawings interleaved."
@@ -201,35 +230,6 @@ def builtin_image_paths(n: int | None = None, size: int = 256, seed: int = 0, fo
             item = path
         paths.append(Path(item))
     return paths
-
-# %% ../nbs/01_data.ipynb #2fc8d2ae
-def resolve_item(item: str | Path | SyntheticImage) -> Path | SyntheticImage:
-    "A path or `SyntheticImage` from a path, a `SyntheticImage`, or a `builtin:`, `skimage:` or `shared:` reference."
-    if isinstance(item, SyntheticImage): return item
-    s = str(item)
-    if s.startswith('builtin:'):
-        parts = s.split(':')
-        if len(parts) != 3 or not parts[2].isdigit(): raise ValueError(f"Bad built-in reference {s!r}: expected 'builtin:<kind>:<seed>'")
-        return SyntheticImage(parts[1], int(parts[2]))
-    return resolve_path(item)
-
-def portable_ref(item: str | Path | SyntheticImage) -> str:
-    "The string a CSV should store: `builtin:`/`skimage:`/`shared:` references where they apply, else the path as given."
-    item = resolve_item(item)
-    if isinstance(item, SyntheticImage): return str(item)
-    p = Path(item)
-    for prefix, root in (('skimage:', skimage_data_dir()), ('shared:', shared_data_dir())):
-        if root is not None and p.is_absolute():
-            try: return prefix + p.resolve().relative_to(root.resolve()).as_posix()
-            except ValueError: pass
-    return str(item)
-
-def load_item(item: str | Path | SyntheticImage | torch.Tensor, size: int, allow_upscale: bool = True) -> torch.Tensor:
-    "Any image source (path, reference, `SyntheticImage`, `(3,H,W)` tensor) as a `(3, size, size)` tensor."
-    if isinstance(item, torch.Tensor): return load_and_resize(item, size, allow_upscale=allow_upscale)
-    item = resolve_item(item)
-    if isinstance(item, SyntheticImage): return item.render(size)
-    return load_and_resize(item, size, allow_upscale=allow_upscale)
 
 # %% ../nbs/01_data.ipynb #82568b60
 def seeded_subset(items: Sequence, k: int | None, seed: int = 42, name: str = 'subset') -> list:

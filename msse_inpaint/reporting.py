@@ -39,6 +39,8 @@ def show_panel(ax, a, cmap=None, **kw):
     else: ax.imshow(a, cmap=cmap or 'gray', **kw)
     ax.axis('off')
 
+
+# %% ../nbs/00a_reporting.ipynb #f925b8c1
 def plot_val_grid(image, mask, out: dict, title: str | None = None):
     "One row per image: ground truth, mask, masked input, coarse, refined, final (the seed's `val_epoch_XXXX.png`)."
     from matplotlib.figure import Figure
