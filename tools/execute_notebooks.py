@@ -35,6 +35,8 @@ def execute(path: str) -> tuple[str, float, str]:
         if cell.cell_type != 'code': return True
         d = directives(cell.source)
         return bool(flags & d) or 'eval:false' in d
+    for cell in nb.cells:   # execnb only replaces the outputs of a cell that prints: clear them all so none is left stale
+        if cell.cell_type == 'code': cell.outputs = []
     shell = CaptureShell(path)
     cwd = os.getcwd()
     try:

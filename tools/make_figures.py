@@ -21,6 +21,20 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ('nbs/01_data.ipynb', 'nbs/02_masks.ipynb', 'nbs/13_attention.ipynb', 'nbs/14_model.ipynb')
 
 
+def without_cuda_cells(nb: Path, out_dir: Path) -> Path:
+    """A copy of chapter `nb` in `out_dir` without its `#| cuda` cells when no GPU is present (papermill does not know
+    nbdev's flags; those cells need a CUDA device).  The `#| slow` cells stay: they are the ones that write figures."""
+    import nbformat, torch
+    sys.path.insert(0, str(ROOT / 'tools'))
+    from execute_notebooks import directives
+    book = nbformat.read(str(nb), as_version=4)
+    if not torch.cuda.is_available():
+        book.cells = [c for c in book.cells if c.cell_type != 'code' or 'cuda' not in directives(c.source)]
+    copy = out_dir / f'{nb.stem}.input.ipynb'
+    nbformat.write(book, str(copy))
+    return copy
+
+
 def run_chapter(nb: Path, out_dir: Path, data: str | None) -> None:
     "Execute one chapter notebook with papermill in its own folder (as nbdev_test does); pass `data` when it declares it."
     import papermill as pm
@@ -28,8 +42,8 @@ def run_chapter(nb: Path, out_dir: Path, data: str | None) -> None:
     try: declared = template_parameters(nb)
     except ValueError: declared = {}  # no parameters cell: run it as it is
     params = {'data': data} if data and 'data' in declared else {}
-    pm.execute_notebook(str(nb), str(out_dir / nb.name), parameters=params, cwd=str(nb.parent), kernel_name='python3', language='python',
-                        progress_bar=False)
+    pm.execute_notebook(str(without_cuda_cells(nb, out_dir)), str(out_dir / nb.name), parameters=params, cwd=str(nb.parent),
+                        kernel_name='python3', language='python', progress_bar=False)
 
 
 def main(argv=None) -> int:
