@@ -349,6 +349,7 @@ def _git_commit() -> str | None:
     try: return subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=repo_root(), capture_output=True, text=True, timeout=10).stdout.strip() or None
     except Exception: return None
 
+# %% ../nbs/22_evaluation.ipynb #3f58c11e
 def included_results(folders: Sequence[str | Path], pairs_csv: str | Path, size: int) -> pd.DataFrame:
     "The per-image rows of earlier `msse_eval` runs in `folders`, after checking that they scored exactly these pairs at this size."
     mine = pd.read_csv(pairs_csv)[['image_path', 'mask_path']].astype(str).reset_index(drop=True)

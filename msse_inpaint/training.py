@@ -218,6 +218,7 @@ def plot_val_metrics(history: list[dict]):
     fig.tight_layout()
     return fig
 
+# %% ../nbs/30_training.ipynb #a0040c7b
 def _detach_cpu(o):
     if isinstance(o, torch.Tensor): return o.detach().float().cpu()
     if isinstance(o, dict): return {k: _detach_cpu(v) for k, v in o.items()}
@@ -234,6 +235,7 @@ def predict_samples(model: nn.Module, dataset, n: int = 4, device='cpu') -> tupl
     finally: model.train(was_training)
     return image.cpu(), mask.cpu(), _detach_cpu(out)
 
+# %% ../nbs/30_training.ipynb #d2559ef7
 def plot_structure_attention(image, mask, out: dict, title: str | None = None):
     "Per image: masked input, the MSSE structure map S (when on) and each stage's attention weights for one hole query (red +, hole outlined)."
     from matplotlib.figure import Figure
