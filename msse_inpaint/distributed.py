@@ -108,9 +108,8 @@ class DistributedRun(Callback):
 ACCELERATOR_KWARGS = dict(mixed_precision='no')   # bf16 is BF16Autocast's job: no second autocast from Accelerate
 
 def writer_callbacks(learn) -> list:
-    "The callbacks of `learn` that write files: `RunLogger` and `Checkpointer` (rank 0 only)."
-    from msse_inpaint.training import RunLogger, Checkpointer
-    return [cb for cb in learn.cbs if isinstance(cb, (RunLogger, Checkpointer))]
+    "The callbacks of `learn` that write files (`writes_files = True`: training's `RunLogger` and `Checkpointer`); rank 0 only keeps them."
+    return [cb for cb in learn.cbs if getattr(cb, 'writes_files', False)]   # a marker, not the classes: training imports this module
 
 def has_batchnorm(model: nn.Module) -> bool:
     "True when `model` has a BatchNorm layer (fastai's `sync_bn` would convert it to GPU-only `SyncBatchNorm`)."

@@ -262,7 +262,7 @@ def plot_structure_attention(image, mask, out: dict, title: str | None = None):
 # %% ../nbs/30_training.ipynb #de25d558
 class RunLogger(Callback):
     "Per epoch: every loss term (train/valid), weights, lr, gradient norm and validation metrics -> `log.csv`, TensorBoard, figures."
-    order = 60
+    order, writes_files = 60, True   # writes_files: under several processes only rank 0 keeps it (distributed.writer_callbacks)
     def __init__(self, folder: str | Path, n_samples: int = 4, maps_every: int = 10, tensorboard: bool = True):
         self.folder, self.n_samples, self.maps_every, self.tensorboard = Path(folder), n_samples, maps_every, tensorboard
         self.history, self.start_epoch, self.writer = [], 0, None
@@ -323,7 +323,7 @@ class RunLogger(Callback):
 # %% ../nbs/30_training.ipynb #73549a16
 class Checkpointer(Callback):
     "After every epoch: `last.pth`; `best_model.pth` when hole PSNR improves; `checkpoint_epoch_XXXX.pth` every `checkpoint_every` epochs and at the end."
-    order = 70
+    order, writes_files = 70, True   # writes_files: under several processes only rank 0 keeps it (distributed.writer_callbacks)
     def __init__(self, folder: str | Path, cfg: Config, monitor: str = 'hole_psnr'):
         self.folder, self.cfg, self.monitor = Path(folder), cfg, monitor
         self.best, self.best_epoch, self.last_good, self.start_epoch = -math.inf, None, None, 0
