@@ -24,8 +24,8 @@ from .executors import check_executor, run_calls   # --executor local|slurm (52_
 __all__ = ['RESULT_FILE', 'ERROR_FILE', 'NOTEBOOK_FILE', 'GENERATED_OUTPUTS', 'RESERVED_PARAMETERS', 'RESERVED_COLUMNS',
            'mean_ci', 'summarize', 'PAIR_KEYS', 'git_commit', 'environment_info', 'write_run_result', 'read_run_result',
            'level_name', 'Design', 'Grid', 'load_grid', 'template_parameters', 'check_template_parameters',
-           'resolve_data', 'is_finished', 'run_one', 'run_sweep', 'SweepLockedError', 'sweep_lock', 'write_sweep_info',
-           'aggregate', 'run_scores', 'paired_bootstrap', 'paired_scores', 'paired_effects', 'html_report',
+           'resolve_data', 'is_finished', 'run_one', 'SweepLockedError', 'sweep_lock', 'write_sweep_info', 'aggregate',
+           'run_sweep', 'run_scores', 'paired_bootstrap', 'paired_scores', 'paired_effects', 'html_report',
            'run_figures', 'parse_overrides', 'msse_ablate']
 
 # %% ../nbs/50_ablation.ipynb #d2f41f28
@@ -386,68 +386,6 @@ def run_one(template: str | Path, parameters: dict, kernel_name: str = 'python3'
         return {'status': 'failed', 'seconds': seconds, 'error': error}
     return {'status': 'ok', 'seconds': seconds, 'error': None}
 
-# %% ../nbs/50_ablation.ipynb #4b8a0cb2
-def run_sweep(grid: Grid, variants=None, seeds=None, force: bool = False, dry_run: bool = False,
-              kernel_name: str = 'python3', cell_timeout: int | None = None, log=print, jobs: int = 1,
-              executor: str = 'pool', executor_options: dict | None = None) -> pd.DataFrame:
-    "Run every (variant, seed) cell of `grid` not yet finished, `jobs` at a time (`executor`: pool, local or slurm, 52_executors); returns the aggregated results."
-    check_positive_int(jobs, 'jobs'); check_executor(executor, executor_options)
-    check_template_parameters(grid)
-    cells = grid.cells(variants, seeds)
-    if dry_run:  # report only: nothing is written
-        for i, (variant, seed) in enumerate(cells, 1):
-            done = not force and is_finished(grid.run_dir(variant, seed), grid.parameters(variant, seed))
-            log(f'[{i}/{len(cells)}] {variant} seed {seed}: ' + ('finished earlier, would be skipped' if done else
-                                                                  f'would run -> {grid.run_dir(variant, seed)}'))
-        return aggregate(grid, write=False)
-    grid.output_dir.mkdir(parents=True, exist_ok=True)
-    failures, t_sweep = [], time.time()
-    with sweep_lock(grid.output_dir):
-        write_sweep_info(grid)
-        todo = []
-        for i, (variant, seed) in enumerate(cells, 1):
-            tag = f'[{i}/{len(cells)}] {variant} seed {seed}'
-            if not force and is_finished(grid.run_dir(variant, seed), grid.parameters(variant, seed)):
-                log(f'{tag}: finished earlier, skipped')
-            else: todo.append((tag, variant, seed))
-
-        def one(tag, variant, seed):
-            log(f'{tag}: running ...')
-            return run_one(grid.template, grid.parameters(variant, seed), kernel_name=kernel_name, cell_timeout=cell_timeout)
-
-        def report(tag, variant, seed, r):   # in this thread only, so results.csv has one writer
-            if r['status'] == 'ok': log(f'{tag}: done in {r["seconds"]:.1f} s')
-            else:
-                failures.append((variant, seed, r['error']))
-                log(f'{tag}: FAILED after {r["seconds"]:.1f} s: {r["error"]} (notebook: {grid.run_dir(variant, seed) / NOTEBOOK_FILE})')
-            aggregate(grid)
-
-        if executor != 'pool':   # submitit jobs: subprocesses here or Slurm jobs (52_executors); this process keeps the lock and results.csv
-            from msse_inpaint.ablation import run_one as job
-            for t in todo: log(f'{t[0]}: submitted ({executor}, {jobs} at a time)')
-            calls = [(grid.template, grid.parameters(t[1], t[2]), kernel_name, cell_timeout) for t in todo]
-            for i, r in run_calls(executor, job, calls, grid.output_dir / '.submitit', jobs=jobs, options=executor_options): report(*todo[i], r)
-        elif jobs == 1 or len(todo) <= 1:
-            for t in todo: report(*t, one(*t))
-        else:   # papermill changes the working directory of its process for each run: parallel runs need processes, not threads
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor, as_completed
-            from msse_inpaint.ablation import run_one as job   # the package's copy: spawned workers can import it
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context('spawn')) as pool:
-                running = {}
-                for t in todo:
-                    running[pool.submit(job, grid.template, grid.parameters(t[1], t[2]), kernel_name, cell_timeout)] = t
-                    log(f'{t[0]}: queued ({jobs} at a time)')
-                for fut in as_completed(running):
-                    try: r = fut.result()
-                    except Exception as e: r = {'status': 'failed', 'seconds': 0.0, 'error': f'worker process failed: {type(e).__name__}: {e}'}
-                    report(*running[fut], r)
-        results = aggregate(grid)
-    log(f'sweep {grid.name!r}: {int((results.status == "ok").sum())}/{len(results)} runs ok, '
-        f'{time.time() - t_sweep:.0f} s; results: {grid.output_dir / "results.csv"}')
-    for variant, seed, error in failures: log(f'  failed: {variant} seed {seed}: {error}')
-    return results
-
 # %% ../nbs/50_ablation.ipynb #8860b133
 class SweepLockedError(UserError, RuntimeError):
     "Another live process is running the same sweep folder."
@@ -510,6 +448,73 @@ def aggregate(grid: Grid, write: bool = True) -> pd.DataFrame:
     for path in ([grid.output_dir / 'results.csv', grid.results_csv] if write else []):
         if path is not None: atomic_write_text(path, df.to_csv(index=False))
     return df
+
+# %% ../nbs/50_ablation.ipynb #9c86bd03
+def _run_cells(grid: Grid, todo: list, report, kernel_name: str = 'python3', cell_timeout: int | None = None, jobs: int = 1,
+               executor: str = 'pool', executor_options: dict | None = None, log=print):
+    "Run the cells `todo` (tag, variant, seed): here one at a time, `jobs` worker processes at a time, or as submitit jobs; `report(tag, variant, seed, result)` in this process as each ends."
+    if executor != 'pool':   # submitit jobs: subprocesses here or Slurm jobs (52_executors); this process keeps the lock and results.csv
+        from msse_inpaint.ablation import run_one as job
+        for t in todo: log(f'{t[0]}: submitted ({executor}, {jobs} at a time)')
+        calls = [(grid.template, grid.parameters(t[1], t[2]), kernel_name, cell_timeout) for t in todo]
+        for i, r in run_calls(executor, job, calls, grid.output_dir / '.submitit', jobs=jobs, options=executor_options): report(*todo[i], r)
+    elif jobs == 1 or len(todo) <= 1:
+        for tag, variant, seed in todo:
+            log(f'{tag}: running ...')
+            report(tag, variant, seed, run_one(grid.template, grid.parameters(variant, seed), kernel_name=kernel_name, cell_timeout=cell_timeout))
+    else:   # papermill changes the working directory of its process for each run: parallel runs need processes, not threads
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from msse_inpaint.ablation import run_one as job   # the package's copy: spawned workers can import it
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context('spawn')) as pool:
+            running = {}
+            for t in todo:
+                running[pool.submit(job, grid.template, grid.parameters(t[1], t[2]), kernel_name, cell_timeout)] = t
+                log(f'{t[0]}: queued ({jobs} at a time)')
+            for fut in as_completed(running):
+                try: r = fut.result()
+                except Exception as e: r = {'status': 'failed', 'seconds': 0.0, 'error': f'worker process failed: {type(e).__name__}: {e}'}
+                report(*running[fut], r)
+
+# %% ../nbs/50_ablation.ipynb #4b8a0cb2
+def run_sweep(grid: Grid, variants=None, seeds=None, force: bool = False, dry_run: bool = False,
+              kernel_name: str = 'python3', cell_timeout: int | None = None, log=print, jobs: int = 1,
+              executor: str = 'pool', executor_options: dict | None = None) -> pd.DataFrame:
+    "Run every (variant, seed) cell of `grid` not yet finished, `jobs` at a time (`executor`: pool, local or slurm, 52_executors); returns the aggregated results."
+    check_positive_int(jobs, 'jobs'); check_executor(executor, executor_options)
+    check_template_parameters(grid)
+    cells = grid.cells(variants, seeds)
+    if dry_run:  # report only: nothing is written
+        for i, (variant, seed) in enumerate(cells, 1):
+            done = not force and is_finished(grid.run_dir(variant, seed), grid.parameters(variant, seed))
+            log(f'[{i}/{len(cells)}] {variant} seed {seed}: ' + ('finished earlier, would be skipped' if done else
+                                                                  f'would run -> {grid.run_dir(variant, seed)}'))
+        return aggregate(grid, write=False)
+    grid.output_dir.mkdir(parents=True, exist_ok=True)
+    failures, t_sweep = [], time.time()
+    with sweep_lock(grid.output_dir):
+        write_sweep_info(grid)
+        todo = []
+        for i, (variant, seed) in enumerate(cells, 1):
+            tag = f'[{i}/{len(cells)}] {variant} seed {seed}'
+            if not force and is_finished(grid.run_dir(variant, seed), grid.parameters(variant, seed)):
+                log(f'{tag}: finished earlier, skipped')
+            else: todo.append((tag, variant, seed))
+
+        def report(tag, variant, seed, r):   # in this thread only, so results.csv has one writer
+            if r['status'] == 'ok': log(f'{tag}: done in {r["seconds"]:.1f} s')
+            else:
+                failures.append((variant, seed, r['error']))
+                log(f'{tag}: FAILED after {r["seconds"]:.1f} s: {r["error"]} (notebook: {grid.run_dir(variant, seed) / NOTEBOOK_FILE})')
+            aggregate(grid)
+
+        _run_cells(grid, todo, report, kernel_name=kernel_name, cell_timeout=cell_timeout, jobs=jobs,
+                   executor=executor, executor_options=executor_options, log=log)
+        results = aggregate(grid)
+    log(f'sweep {grid.name!r}: {int((results.status == "ok").sum())}/{len(results)} runs ok, '
+        f'{time.time() - t_sweep:.0f} s; results: {grid.output_dir / "results.csv"}')
+    for variant, seed, error in failures: log(f'  failed: {variant} seed {seed}: {error}')
+    return results
 
 # %% ../nbs/50_ablation.ipynb #dd1852ab
 def run_scores(results: pd.DataFrame,   # `aggregate`'s table: one row per (variant, seed) with `status` and the metrics
