@@ -5,7 +5,7 @@
 # %% ../nbs/50_ablation.ipynb #f5cbb8ab
 from __future__ import annotations
 import datetime, json, math, os, platform, re, subprocess, sys, time
-from contextlib import contextmanager
+from contextlib import contextmanager, ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -16,17 +16,17 @@ import yaml
 from fastcore.basics import patch
 from fastcore.script import call_parse, Param
 
-from .core import repo_root, atomic_write_text, atomic_write, check_positive_int, figures_dir, UserError, USER_ERRORS, cli_error
+from .core import repo_root, atomic_write_text, atomic_write, check_positive_int, figures_dir, UserError, USER_ERRORS, cli_error, folder_lock, FolderLockedError
 from .reporting import mean_ci as _mean_ci, summarise, deprecated
 from .executors import check_executor, run_calls   # --executor local|slurm (52_executors)
 
 # %% auto #0
 __all__ = ['RESULT_FILE', 'ERROR_FILE', 'NOTEBOOK_FILE', 'GENERATED_OUTPUTS', 'RESERVED_PARAMETERS', 'RESERVED_COLUMNS',
-           'mean_ci', 'summarize', 'PAIR_KEYS', 'git_commit', 'environment_info', 'write_run_result', 'read_run_result',
-           'level_name', 'Design', 'Grid', 'load_grid', 'template_parameters', 'check_template_parameters',
-           'resolve_data', 'is_finished', 'run_one', 'SweepLockedError', 'sweep_lock', 'write_sweep_info', 'aggregate',
-           'run_sweep', 'run_scores', 'paired_bootstrap', 'paired_scores', 'paired_effects', 'html_report',
-           'run_figures', 'parse_overrides', 'msse_ablate']
+           'mean_ci', 'summarize', 'PAIR_KEYS', 'SCIENTIFIC', 'git_commit', 'environment_info', 'write_run_result',
+           'read_run_result', 'level_name', 'Design', 'Grid', 'load_grid', 'template_parameters',
+           'check_template_parameters', 'resolve_data', 'is_finished', 'run_one', 'SweepLockedError', 'sweep_lock',
+           'write_sweep_info', 'aggregate', 'run_sweep', 'run_scores', 'paired_bootstrap', 'paired_scores',
+           'paired_effects', 'html_report', 'run_figures', 'parse_overrides', 'msse_ablate']
 
 # %% ../nbs/50_ablation.ipynb #d2f41f28
 RESULT_FILE = 'metrics.json'
@@ -387,35 +387,18 @@ def run_one(template: str | Path, parameters: dict, kernel_name: str = 'python3'
     return {'status': 'ok', 'seconds': seconds, 'error': None}
 
 # %% ../nbs/50_ablation.ipynb #8860b133
-class SweepLockedError(UserError, RuntimeError):
+class SweepLockedError(FolderLockedError, RuntimeError):
     "Another live process is running the same sweep folder."
 
 
 @contextmanager
 def sweep_lock(folder: str | Path):
-    "Hold `folder/.sweep.lock` (our pid) while running, so two runners never work on one sweep; a lock left by a dead process is taken over."
-    path = Path(folder) / '.sweep.lock'
-    for _ in range(2):
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            break
-        except FileExistsError:
-            try: pid = int(path.read_text().strip() or 0)
-            except (OSError, ValueError): pid = 0
-            alive = False
-            if pid > 0:
-                try: os.kill(pid, 0); alive = True
-                except ProcessLookupError: alive = False
-                except PermissionError: alive = True
-            if alive and pid != os.getpid():
-                raise SweepLockedError(f'{folder} is being run by process {pid} (lock file {path}); wait for it or stop it first') from None
-            path.unlink(missing_ok=True)
-    else: raise SweepLockedError(f'could not take the lock {path}')
-    try:
-        os.write(fd, str(os.getpid()).encode()); os.close(fd)
+    """Hold `folder/.sweep.lock` while running, so two runners never work on one sweep: `core.folder_lock` (an OS lock, gone
+    with its holder, so a crashed runner leaves nothing to clean up), with the sweep's own error."""
+    with ExitStack() as stack:
+        try: path = stack.enter_context(folder_lock(folder, '.sweep.lock', what='sweep'))
+        except FolderLockedError as e: raise SweepLockedError(str(e)) from None   # only taking the lock: errors of the sweep pass through
         yield path
-    finally:
-        path.unlink(missing_ok=True)
 
 def write_sweep_info(grid: Grid) -> Path:
     "`sweep.json` in the sweep folder: the grid as run (for the figures notebook and for the record)."
@@ -630,13 +613,16 @@ def run_figures(sweep_dir: str | Path, figures_out: str | Path | None = None, ta
     return out
 
 # %% ../nbs/50_ablation.ipynb #730fe409
-def parse_overrides(items) -> dict:
+SCIENTIFIC = re.compile(r'[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+')   # 1e-3: YAML 1.1 (PyYAML) reads it as text, a user means a number
+
+def parse_overrides(items, option: str = '--set') -> dict:
     "`['epochs=3', 'lr=1e-3', 'train_root=null']` -> {'epochs': 3, 'lr': 0.001, 'train_root': None} (values parsed as YAML)."
     out = {}
     for item in items or []:
-        if '=' not in item: raise ValueError(f'--set {item!r}: expected key=value')
+        if '=' not in item: raise ValueError(f'{option} {item!r}: expected key=value')
         k, v = item.split('=', 1)
-        out[k.strip()] = yaml.safe_load(v)
+        value = yaml.safe_load(v)
+        out[k.strip()] = float(value) if isinstance(value, str) and SCIENTIFIC.fullmatch(value.strip()) else value
     return out
 
 @call_parse
@@ -665,7 +651,7 @@ def msse_ablate(
         except ValueError: raise ValueError(f'--seeds {seeds!r}: expected comma-separated integers') from None
         variants = [v.strip() for v in only.split(',')] if only else None
         results = run_sweep(g, variants=variants, seeds=seed_list, force=force, dry_run=dry_run, kernel_name=kernel,
-                            cell_timeout=cell_timeout, jobs=jobs, executor=executor, executor_options=parse_overrides(executor_opt))
+                            cell_timeout=cell_timeout, jobs=jobs, executor=executor, executor_options=parse_overrides(executor_opt, '--executor_opt'))
     except USER_ERRORS as e: cli_error('msse_ablate', e)   # the shared user-error path (core.user_errors); SweepLockedError is a UserError
     if figures and not dry_run and (results.status == 'ok').any():
         run_figures(g.output_dir, kernel_name=kernel)
