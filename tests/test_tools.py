@@ -45,3 +45,17 @@ def test_voila_config_hides_tracebacks_and_listens_locally():
     assert c.Voila.ip == '127.0.0.1'
     makefile = (ROOT / 'Makefile').read_text()
     assert 'MSSE_EXPLORER_DATA=' in makefile and 'MSSE_EXPLORER_OUT=' in makefile and '--Voila.auto_token=True' in makefile
+
+
+def test_executed_chapters_print_stable_temporary_paths():
+    "make notebooks writes a temporary folder the same way every run (the committed chapters do not churn)."
+    import tempfile
+    sys.path.insert(0, str(ROOT / 'tools'))
+    from execute_notebooks import stable_paths
+    tmp = tempfile.gettempdir()
+    assert stable_paths(f'run folder {tmp}/msse_training_eujrm9xt/cli done') == 'run folder $TMPDIR/msse_training_XXXXXXXX/cli done'
+    assert stable_paths(f'-> {tmp}/tmp723wgjej') == '-> $TMPDIR/tmpXXXXXXXX'
+    with tempfile.TemporaryDirectory(prefix='msse_x_') as a, tempfile.TemporaryDirectory(prefix='msse_x_') as b:
+        assert a != b and stable_paths(a) == stable_paths(b) == '$TMPDIR/msse_x_XXXXXXXX'
+    for plain in (f'{tmp}/results.csv and /work/main/nbs', f'{tmp}/experiment.ipynb', f'{tmp}/my_notebook.ipynb'):   # not made by tempfile
+        assert stable_paths(plain) == plain

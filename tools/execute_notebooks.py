@@ -4,7 +4,7 @@ anything (`make notebooks`).  Cells flagged with one of settings.ini's `tst_flag
 
     .venv/bin/python tools/execute_notebooks.py [NOTEBOOK ...]   # default: every notebook under nbs/
 """
-import configparser, os, subprocess, sys, time
+import configparser, os, re, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -26,6 +26,25 @@ def directives(source: str) -> set[str]:
     return words
 
 
+# A folder made by tempfile (mkdtemp / TemporaryDirectory): 'tmp' or a prefix ending in '_', then 8 random characters.
+TEMP_FOLDER = re.compile(re.escape(tempfile.gettempdir()) + r"""/((?:[A-Za-z0-9.-]+_)+|tmp)[a-z0-9_]{8}(?=[/\s'",:;)\]]|$)""")   # no extension
+
+
+def stable_paths(text: str) -> str:
+    "`/tmp/msse_training_eujrm9xt/cli` -> `$TMPDIR/msse_training_XXXXXXXX/cli`: a printed temporary folder reads the same every run."
+    return TEMP_FOLDER.sub(lambda m: f'$TMPDIR/{m.group(1)}XXXXXXXX', text)
+
+
+def stabilise_outputs(nb) -> None:
+    "Printed text and tracebacks of every code cell through `stable_paths`, so re-executing a chapter changes no line needlessly."
+    def stable(text):   # kept in the notebook format's list-of-lines form
+        return stable_paths(''.join(text) if isinstance(text, list) else text).splitlines(keepends=True)
+    for cell in nb.cells:
+        for out in cell.get('outputs', []):
+            if 'text' in out: out['text'] = stable(out['text'])
+            if out.get('data', {}).get('text/plain') is not None: out['data']['text/plain'] = stable(out['data']['text/plain'])
+
+
 def execute(path: str) -> tuple[str, float, str]:
     from execnb.nbio import read_nb, write_nb
     from execnb.shell import CaptureShell
@@ -45,6 +64,7 @@ def execute(path: str) -> tuple[str, float, str]:
     except Exception:
         return str(path), time.time() - t0, shell.prettytb(fname=path)
     finally: os.chdir(cwd)
+    stabilise_outputs(nb)
     write_nb(nb, path)
     return str(path), time.time() - t0, ''
 
