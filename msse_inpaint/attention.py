@@ -11,12 +11,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
+from .core import renamed_argument   # old argument names forward with a warning (00_core)
 
 # %% auto #0
-__all__ = ['BIAS_EPS', 'STAGE_DIMS', 'ATTENTION_STAGES', 'structure_bias', 'renamed_argument', 'key_bias_attention',
-           'StructureBiasedAttention', 'AttentionProbe', 'pool_matrix', 'LongRangeAttention', 'window_partition',
-           'window_merge', 'WindowAttention', 'StageSpec', 'register_attention_stage', 'unregister_attention_stage',
-           'make_stage', 'overlay_attention']
+__all__ = ['BIAS_EPS', 'STAGE_DIMS', 'ATTENTION_STAGES', 'structure_bias', 'key_bias_attention', 'StructureBiasedAttention',
+           'AttentionProbe', 'pool_matrix', 'LongRangeAttention', 'window_partition', 'window_merge', 'WindowAttention',
+           'StageSpec', 'register_attention_stage', 'unregister_attention_stage', 'make_stage', 'overlay_attention']
 
 # %% ../nbs/13_attention.ipynb #5889099e
 BIAS_EPS = 0.01  # the epsilon in log(eps + S): bounds the bias below by alpha*log(0.01) ~ -4.6*alpha
@@ -42,12 +42,6 @@ def structure_bias(structure_key: torch.Tensor | None,  # (N, K) structure confi
     return out
 
 # %% ../nbs/13_attention.ipynb #bc8cc913
-def renamed_argument(value, old_value, old: str, new: str):
-    "`value`, or the value given under the deprecated name `old` (with a DeprecationWarning saying it is now `new`)."
-    if old_value is None: return value
-    warnings.warn(f'{old} is deprecated: it is now called {new}', DeprecationWarning, stacklevel=3)
-    return old_value
-
 def _softplus_inverse(y: float) -> float: return math.log(math.expm1(y))
 
 def key_bias_attention(q: torch.Tensor,             # (N, h, Lq, d) queries

@@ -18,7 +18,8 @@ __all__ = ['IMAGE_EXTENSIONS', 'WRITE_FIGURES_ENV', 'USER_ERRORS', 'repo_root', 
            'seed_everything', 'as_generator', 'check_positive_int', 'get_device', 'NotAnImageError', 'is_image_file',
            'read_image_array', 'image_size', 'read_image', 'check_image', 'atomic_write', 'atomic_write_text',
            'atomic_torch_save', 'save_image', 'writing_figures', 'save_thesis_figure', 'UserError', 'FolderLockedError',
-           'folder_lock', 'prepare_outputs', 'cli_error', 'user_errors', 'to_display', 'show_grid']
+           'folder_lock', 'prepare_outputs', 'cli_error', 'user_errors', 'to_display', 'show_grid', 'deprecated',
+           'renamed_argument']
 
 # %% ../nbs/00_core.ipynb #fd6b7fae
 def repo_root() -> Path:
@@ -323,3 +324,22 @@ def show_grid(images: Sequence, titles: Sequence[str] | None = None, ncols: int 
     if suptitle: fig.suptitle(suptitle)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/00_core.ipynb #2ce83fcc
+def deprecated(old: str, new: str, fn):
+    "`fn` under its old name `old`: calling it warns (DeprecationWarning, naming `new`) and forwards."
+    import functools, warnings
+    @functools.wraps(fn)
+    def forward(*args, **kwargs):
+        warnings.warn(f'{old} is deprecated and will be removed in the next release; use {new}', DeprecationWarning, stacklevel=2)
+        return fn(*args, **kwargs)
+    forward.__name__ = forward.__qualname__ = old.rsplit('.', 1)[-1]
+    forward.__doc__ = f'Deprecated: use `{new}`.'
+    return forward
+
+def renamed_argument(value, old_value, old: str, new: str):
+    "`value`, or the value given under the deprecated name `old` (with a DeprecationWarning saying it is now `new`)."
+    import warnings
+    if old_value is None: return value
+    warnings.warn(f'{old} is deprecated: it is now called {new}', DeprecationWarning, stacklevel=3)
+    return old_value

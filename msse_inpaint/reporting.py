@@ -11,11 +11,11 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .core import atomic_write, atomic_write_text, to_display
+from .core import atomic_write, atomic_write_text, to_display, deprecated   # deprecated: 00_core, re-exported here
 
 # %% auto #0
 __all__ = ['METRIC_LABELS', 'LOWER_IS_BETTER', 'save_figure', 'show_panel', 'plot_val_grid', 'write_csv', 'markdown_table',
-           'latex_escape', 'mean_ci', 'summarise', 'deprecated']
+           'latex_escape', 'mean_ci', 'summarise']
 
 # %% ../nbs/00a_reporting.ipynb #d8089efe
 def save_figure(fig,                   # a matplotlib Figure (pyplot's or `matplotlib.figure.Figure`)
@@ -118,15 +118,3 @@ def summarise(table: pd.DataFrame,                      # one row per image (or 
             elif r['n_inf']: note = f"{r['n_inf']} image(s) with a perfect region (inf) left out of the mean"
             rows.append({**dict(zip(by, key)), 'metric': metric, **r, 'note': note})
     return pd.DataFrame(rows)
-
-# %% ../nbs/00a_reporting.ipynb #266a039a
-def deprecated(old: str, new: str, fn):
-    "`fn` under its old name `old`: calling it warns (DeprecationWarning, naming `new`) and forwards."
-    import functools, warnings
-    @functools.wraps(fn)
-    def forward(*args, **kwargs):
-        warnings.warn(f'{old} is deprecated and will be removed in the next release; use {new}', DeprecationWarning, stacklevel=2)
-        return fn(*args, **kwargs)
-    forward.__name__ = forward.__qualname__ = old.rsplit('.', 1)[-1]
-    forward.__doc__ = f'Deprecated: use `{new}`.'
-    return forward
