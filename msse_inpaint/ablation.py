@@ -17,7 +17,7 @@ from fastcore.basics import patch
 from fastcore.script import call_parse, Param
 
 from .core import repo_root, atomic_write_text, atomic_write, check_positive_int, figures_dir, UserError, USER_ERRORS, cli_error, folder_lock, FolderLockedError
-from .reporting import mean_ci as _mean_ci, summarise, deprecated
+from .reporting import mean_ci as _mean_ci, summarise, deprecated, paired_bootstrap
 from .executors import check_executor, run_calls   # --executor local|slurm (52_executors)
 
 # %% auto #0
@@ -25,8 +25,8 @@ __all__ = ['RESULT_FILE', 'ERROR_FILE', 'NOTEBOOK_FILE', 'GENERATED_OUTPUTS', 'R
            'mean_ci', 'summarize', 'PAIR_KEYS', 'SCIENTIFIC', 'git_commit', 'environment_info', 'write_run_result',
            'read_run_result', 'level_name', 'Design', 'Grid', 'load_grid', 'template_parameters',
            'check_template_parameters', 'resolve_data', 'is_finished', 'run_one', 'SweepLockedError', 'sweep_lock',
-           'write_sweep_info', 'aggregate', 'run_sweep', 'run_scores', 'paired_bootstrap', 'paired_scores',
-           'paired_effects', 'html_report', 'run_figures', 'parse_overrides', 'msse_ablate']
+           'write_sweep_info', 'aggregate', 'run_sweep', 'run_scores', 'paired_scores', 'paired_effects', 'html_report',
+           'run_figures', 'parse_overrides', 'msse_ablate']
 
 # %% ../nbs/50_ablation.ipynb #d2f41f28
 RESULT_FILE = 'metrics.json'
@@ -519,33 +519,6 @@ def _summarize(results: pd.DataFrame, metrics: list[str], confidence: float = 0.
 
 mean_ci = deprecated('ablation.mean_ci', "reporting.mean_ci (a dict: ['mean'], ['ci_low'], ['ci_high'])", _mean_ci_tuple)
 summarize = deprecated('ablation.summarize', "reporting.summarise(run_scores(results, metrics), 'variant', metrics)", _summarize)
-
-# %% ../nbs/50_ablation.ipynb #d0e5a006
-def paired_bootstrap(diffs, n_boot: int = 2000, confidence: float = 0.95, power: float = 0.8, alpha: float = 0.05,
-                     seed: int = 0) -> dict:
-    """Mean of a `(seeds, pairs)` array of per-pair differences (NaN: missing), with a percentile interval from a bootstrap that
-    resamples seeds and pairs together, its standard error, and `mde`: the smallest true effect this design detects with
-    probability `power` in a two-sided test at level `alpha`, `(z(1 - alpha/2) + z(power)) * se`."""
-    from scipy import stats
-    d = np.atleast_2d(np.asarray(diffs, dtype=float))
-    if d.ndim != 2: raise ValueError(f'diffs must be a (seeds, pairs) array, got shape {d.shape}')
-    ok = np.isfinite(d)
-    d = d[ok.any(1)][:, ok.any(0)]; ok = np.isfinite(d)
-    S, P = d.shape
-    out = dict(n_seeds=S, n_pairs=P, mean=math.nan, ci_low=math.nan, ci_high=math.nan, se=math.nan, mde=math.nan)
-    if not ok.any(): return out
-    d0 = np.where(ok, d, 0.0)
-    out['mean'] = float(d0.sum() / ok.sum())
-    if S * P < 2: return out
-    rng = np.random.default_rng(seed)
-    cs = rng.multinomial(S, np.full(S, 1 / S), size=n_boot).astype(float)   # how often each seed is drawn
-    cp = rng.multinomial(P, np.full(P, 1 / P), size=n_boot).astype(float)   # how often each pair is drawn
-    num, den = np.einsum('bs,sp,bp->b', cs, d0, cp), np.einsum('bs,sp,bp->b', cs, ok.astype(float), cp)
-    boot = num[den > 0] / den[den > 0]
-    lo, hi = np.percentile(boot, [50 * (1 - confidence), 50 * (1 + confidence)])
-    se = float(boot.std(ddof=1))
-    out.update(ci_low=float(lo), ci_high=float(hi), se=se, mde=float((stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)) * se))
-    return out
 
 # %% ../nbs/50_ablation.ipynb #d0e5a009
 PAIR_KEYS = ('image_path', 'mask_path')   # what identifies an evaluation pair in per_image.csv besides its index

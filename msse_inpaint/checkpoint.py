@@ -19,7 +19,7 @@ __all__ = ['CHECKPOINT_FORMAT', 'ARCHITECTURE_FIELDS', 'CheckpointWriteError', '
 
 # %% ../nbs/15_checkpoint.ipynb #b4b32f4c
 CHECKPOINT_FORMAT = 'msse_inpaint.checkpoint/1'
-ARCHITECTURE_FIELDS = ('base_channels', 'structure_encoder', 'attention_heads', 'attention_mask_bias', 'attention_geometry')  # Config attributes that shape the network
+ARCHITECTURE_FIELDS = ('base_channels', 'structure_encoder', 'attention_heads', 'attention_mask_bias', 'attention_geometry', 'structure_input', 'structure_oracle', 'detach_coarse')  # Config attributes that shape the network
 
 # %% ../nbs/15_checkpoint.ipynb #7f8db7e4
 class CheckpointWriteError(OSError):

@@ -44,6 +44,9 @@ class Config:
     mask_bias: bool | None = None      # the attention's mask term beta*valid_key: on, off, or None/auto: exactly when MSSE is on (every earlier run)
     attention_heads: int = 4           # heads of each attention stage (must divide base_channels)
     attention_geometry: dict | None = None  # per attention stage, overrides of its geometry, e.g. '{"structure": {"kv_grid": 8}}'; None: as registered (msse_inpaint.attention.ATTENTION_STAGES)
+    structure_input: bool = False      # S also an input channel of the refinement (not only the attention's logit bias)
+    structure_oracle: bool = False     # diagnosis: S is the ground truth's edge strength (hole included), at training and inference; scoring needs the ground truth
+    detach_coarse: bool = False        # the refinement works on a detached coarse output: its losses no longer train the coarse decoder
     # data
     image_size: int = 256              # square training crops; a multiple of 8
     load_size: int | None = None       # images loaded at this size and image_size windows cut from them (None: image_size)
@@ -131,7 +134,12 @@ def validate_config(cfg: Config) -> None:
     need(cfg.device == 'auto' or cfg.device == 'cpu' or str(cfg.device).startswith('cuda'), 'device', "'auto', 'cpu' or 'cuda[:N]'")
     need(cfg.precision in PRECISIONS, 'precision', f'one of {", ".join(PRECISIONS)}')
     need(cfg.compile in COMPILE_MODES, 'compile', f'one of {", ".join(COMPILE_MODES)}')
-    for name in ['structure_encoder', 'channels_last', 'fused_attention']: need(isinstance(getattr(cfg, name), bool), name, 'True or False')
+    for name in ['structure_encoder', 'channels_last', 'fused_attention', 'structure_input', 'structure_oracle', 'detach_coarse']:
+        need(isinstance(getattr(cfg, name), bool), name, 'True or False')
+    if cfg.structure_encoder is False:   # what reads or shapes S needs a structure map
+        for name in ['structure_input', 'structure_oracle']: need(getattr(cfg, name) is not True, name, 'False when structure_encoder is False (there is no S)')
+        w = cfg.loss_weights.get('structure', 0)
+        need(not (isinstance(w, (int, float)) and w > 0), 'structure_encoder', f'True when lambda_structure={w} > 0 (the structure loss supervises S)')
     need(cfg.mask_bias is None or isinstance(cfg.mask_bias, bool), 'mask_bias', 'None (with MSSE), True or False')
     need(cfg.preset in PRESETS, 'preset', f'one of {", ".join(PRESETS)}')
     if cfg.attention_geometry is not None:

@@ -13,8 +13,8 @@ import pandas as pd
 import torch
 
 from .core import atomic_write, atomic_write_text, figures_dir, repo_root, to_display
-from .ablation import run_scores, paired_effects, paired_bootstrap, Design
-from .reporting import METRIC_LABELS, LOWER_IS_BETTER, mean_ci, summarise, save_figure, latex_escape, deprecated
+from .ablation import run_scores, paired_effects, Design
+from .reporting import METRIC_LABELS, LOWER_IS_BETTER, mean_ci, summarise, save_figure, latex_escape, deprecated, paired_bootstrap
 
 # %% auto #0
 __all__ = ['MAIN_METRICS', 'EFFECT_METRICS', 'REFERENCE_COLOR', 'PALETTE', 'UNITS', 'BASELINE_LABEL', 'FIGURE_DPI', 'save_fig',

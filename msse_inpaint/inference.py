@@ -128,6 +128,9 @@ def inpaint(model: InpaintingNetwork, image, mask, attention_query: tuple[int, i
     `structure_override`: the structure map S the attention sees instead of the model's own (`InpaintingNetwork.forward`): a number in
     [0, 1], or a `(1,H,W)` map at the image's size (brought to the working size like the image)."""
     image = _as_image(image); mask = _as_mask(mask, image.shape[-2:])
+    if getattr(model, 'structure_oracle', False) and structure_override is None:
+        raise ValueError('this model reads S from the ground truth (structure_oracle, a diagnosis): pass the ground truth\'s map as '
+                         'structure_override=structure_target(ground_truth[None])[0] (msse_inpaint.msse); it cannot inpaint without one')
     H, W = image.shape[-2:]
     h, w = working_size(model, (H, W), work_size)
     query = attention_query

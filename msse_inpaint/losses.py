@@ -11,12 +11,13 @@ from typing import Callable
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from .msse import structure_target
 
 # %% auto #0
 __all__ = ['NOBLE_SCALE', 'VGG16_WEIGHTS_FILE', 'CONSTANT', 'LOSS_TERMS', 'masked_mean', 'dilate', 'erode', 'boundary_band',
            'sobel', 'laplacian', 'corner_strength', 'hole_l1', 'edge_loss', 'corner_loss', 'color_loss',
-           'vgg16_weights_path', 'PerceptualLoss', 'Ramp', 'LossInputs', 'LossTerm', 'register_loss_term',
-           'unregister_loss_term', 'loss_weights', 'progressive_weights', 'InpaintingLoss']
+           'vgg16_weights_path', 'PerceptualLoss', 'Ramp', 'LossInputs', 'LossTerm', 'structure_loss',
+           'register_loss_term', 'unregister_loss_term', 'loss_weights', 'progressive_weights', 'InpaintingLoss']
 
 # %% ../nbs/20_losses.ipynb #f3b203f7
 def _check_pair(pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor, name: str = 'pred'):
@@ -184,6 +185,7 @@ class LossInputs:
     mask: torch.Tensor                # (B,1,H,W), 1 = hole
     boundary_width: int = 5           # band (px) around the hole for the boundary terms
     perceptual: nn.Module | None = None   # the frozen VGG16 feature loss, when its weight is > 0
+    structure: torch.Tensor | None = None # the model's structure map S (B,1,H,W), None without MSSE
 
 @dataclass(frozen=True)
 class LossTerm:
@@ -196,6 +198,15 @@ class LossTerm:
     label: str | None = None                 # the name in prose (the model card); default `name`
 
 LOSS_TERMS: dict[str, LossTerm] = {}   # name -> LossTerm, in the order of the logs
+
+# %% ../nbs/20_losses.ipynb #stl0ss01
+def structure_loss(structure: torch.Tensor | None, target_image: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    "L1 of the structure map S to `structure_target(target_image)`: the mean over all pixels plus the mean over the hole, halved; 0 without S."
+    if structure is None: return target_image.new_zeros(())
+    S, T = structure.float(), structure_target(target_image)
+    if S.shape != T.shape: raise ValueError(f'structure {tuple(S.shape)} must be (B, 1, H, W) like the image {tuple(target_image.shape)}')
+    diff = (S - T).abs()
+    return (diff.mean() + masked_mean(diff, mask)) / 2
 
 # %% ../nbs/20_losses.ipynb #1be748b4
 def register_loss_term(name: str, fn: Callable[[LossInputs], torch.Tensor], weight: float = 0.0,
@@ -232,7 +243,9 @@ register_loss_term('corner', lambda x: corner_loss(x.output, x.image, x.mask, x.
 register_loss_term('color', lambda x: color_loss(x.output, x.image, x.mask, x.boundary_width), 0.5, Ramp(0.5, 0.5),
                    'weight of the boundary colour loss', label='colour')
 register_loss_term('perceptual', _perceptual_term, 0.0, CONSTANT,
-                   'weight of the VGG perceptual loss (> 0 needs local VGG16 weights)');
+                   'weight of the VGG perceptual loss (> 0 needs local VGG16 weights)')
+register_loss_term('structure', lambda x: structure_loss(x.structure, x.image, x.mask), 0.0, CONSTANT,
+                   'weight of the structure loss: L1 of S to the ground truth edge strength (structure_target); needs MSSE');
 
 # %% ../nbs/20_losses.ipynb #a335b4f0
 def loss_weights(weights: dict[str, float] | None = None, **lambdas) -> dict[str, float]:
@@ -288,7 +301,7 @@ class InpaintingLoss(nn.Module):
         _check_pair(coarse, image, mask, 'outputs["coarse"]'); _check_pair(refined, image, mask, 'outputs["refined"]')
         comp = outputs.get('output')
         comp = image * (1 - mask) + refined * mask if comp is None else comp.float()
-        return LossInputs(coarse, refined, comp, image, mask, self.boundary_width, self.perceptual)
+        return LossInputs(coarse, refined, comp, image, mask, self.boundary_width, self.perceptual, structure=outputs.get('structure'))
 
     def forward(self, outputs: dict, image: torch.Tensor, mask: torch.Tensor, epoch: float = 0,
                 total_epochs: int = 1) -> dict:

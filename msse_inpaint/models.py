@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 
 from .coarse import ContextEncoder, CoarseDecoder
+from .msse import structure_target
 from .msse import MultiScaleStructureEncoder
 from .attention import ATTENTION_STAGES, STAGE_DIMS, make_stage, overlay_attention, renamed_argument
 
@@ -82,11 +83,13 @@ class RefinementDecoder(nn.Module):
     "Coarse composite + mask + encoder features + S -> `delta` (B,3,H,W), through the attention stages of `ATTENTION_STAGES`."
     def __init__(self, base_channels: int = 40, heads: int = 4, structure_encoder: bool = True, mask_bias: bool | None = None,
                  attention_geometry: dict | None = None,   # per stage, overrides of its registered geometry, e.g. {'structure': {'kv_grid': 8}}
-                 use_structure_bias: bool | None = None):  # deprecated name of structure_encoder
+                 use_structure_bias: bool | None = None,   # deprecated name of structure_encoder
+                 structure_input: bool = False):           # S also an input channel of the stem (not only the attention bias)
         super().__init__()
         structure_encoder = renamed_argument(structure_encoder, use_structure_bias, 'use_structure_bias', 'structure_encoder')
         C, geometry = base_channels, attention_geometry or {}
-        self.stem = conv3x3(4, C)
+        self.structure_input = bool(structure_input)
+        self.stem = conv3x3(5 if self.structure_input else 4, C)
         self.down1, self.down2 = conv3x3(C, 2 * C, 2), conv3x3(2 * C, 4 * C, 2)
         self.ctx = nn.ModuleList([nn.Conv2d(c, c, 1) for c in (C, 2 * C, 4 * C)])
         self.mid = ResBlock(4 * C)
@@ -110,7 +113,9 @@ class RefinementDecoder(nn.Module):
         "`(delta, probes)`; probes maps stage name -> `AttentionProbe` of `query` (pixels, (B,2)) or is empty."
         holes = {s: F.avg_pool2d(mask, s) if s > 1 else mask for s in (1, 2, 4)}
         S = {s: None if structure is None else (F.avg_pool2d(structure, s) if s > 1 else structure) for s in (1, 2, 4)}
-        r1 = self.stem(torch.cat([composite, mask], 1)) + self.ctx[0](features[0])
+        if self.structure_input and structure is None: raise ValueError('RefinementDecoder(structure_input=True) needs the structure map S')
+        stem_in = [composite, mask] + ([structure.to(composite.dtype)] if self.structure_input else [])
+        r1 = self.stem(torch.cat(stem_in, 1)) + self.ctx[0](features[0])
         r2 = self.down1(r1) + self.ctx[1](features[1])
         r3 = self.mid(self.down2(r2) + self.ctx[2](features[2]))
         probes = {}
@@ -128,7 +133,10 @@ class InpaintingNetwork(nn.Module):
                  any_size: bool = False,              # True: pad any size >= 16 (not only multiples of 8)
                  mask_bias: bool | None = None,       # the attention's mask term beta*valid_key; None: exactly when MSSE is on (as before)
                  attention_geometry: dict | None = None,  # per stage, overrides of its registered geometry (see 13_attention)
-                 use_structure_encoder: bool | None = None):  # deprecated name of structure_encoder
+                 use_structure_encoder: bool | None = None,   # deprecated name of structure_encoder
+                 structure_input: bool = False,       # S also an input channel of the refinement (needs MSSE)
+                 structure_oracle: bool = False,      # S = structure_target of the image given (the ground truth in training; needs MSSE)
+                 detach_coarse: bool = False):        # the refinement's losses stop at the coarse output (they do not train the coarse decoder)
         super().__init__()
         structure_encoder = renamed_argument(structure_encoder, use_structure_encoder, 'use_structure_encoder', 'structure_encoder')
         if not isinstance(base_channels, int) or base_channels <= 0:
@@ -140,10 +148,16 @@ class InpaintingNetwork(nn.Module):
         self.hparams = dict(base_channels=base_channels, structure_encoder=self.structure_encoder,
                             attention_heads=attention_heads, any_size=any_size, mask_bias=self.mask_bias)
         if attention_geometry: self.hparams['attention_geometry'] = attention_geometry
+        if (structure_input or structure_oracle) and not self.structure_encoder:
+            raise ValueError('structure_input and structure_oracle need the structure encoder (structure_encoder=True): without it there is no S')
+        self.structure_input, self.structure_oracle, self.detach_coarse = bool(structure_input), bool(structure_oracle), bool(detach_coarse)
+        for name in ('structure_input', 'structure_oracle', 'detach_coarse'):   # recorded only when on: earlier models keep their hparams
+            if getattr(self, name): self.hparams[name] = True
         self.encoder = ContextEncoder(base_channels)
         self.coarse_decoder = CoarseDecoder(base_channels)
         self.msse = MultiScaleStructureEncoder(base_channels) if self.structure_encoder else None
-        self.refine = RefinementDecoder(base_channels, attention_heads, self.structure_encoder, self.mask_bias, attention_geometry)
+        self.refine = RefinementDecoder(base_channels, attention_heads, self.structure_encoder, self.mask_bias, attention_geometry,
+                                        structure_input=self.structure_input)
 
     @property
     def use_structure_encoder(self) -> bool: return self.structure_encoder   # the deprecated name, still read
@@ -152,7 +166,8 @@ class InpaintingNetwork(nn.Module):
     def from_config(cls, cfg) -> 'InpaintingNetwork':
         "The network a `msse_inpaint.config.Config` describes (base_channels, structure_encoder, attention_heads, mask_bias, attention_geometry)."
         return cls(base_channels=cfg.base_channels, structure_encoder=cfg.structure_encoder, attention_heads=cfg.attention_heads,
-                   mask_bias=getattr(cfg, 'mask_bias', None), attention_geometry=getattr(cfg, 'attention_geometry', None))
+                   mask_bias=getattr(cfg, 'mask_bias', None), attention_geometry=getattr(cfg, 'attention_geometry', None),
+                   **{k: getattr(cfg, k, False) for k in ('structure_input', 'structure_oracle', 'detach_coarse')})
 
     def _override_structure(self, override, B, H, W, Hp, Wp, device) -> torch.Tensor:
         "The `(B, 1, Hp, Wp)` structure map that replaces S: a constant in [0, 1], or a `(B, 1, H, W)` map in [0, 1] padded like the image."
@@ -201,15 +216,17 @@ def forward(self: InpaintingNetwork, image: torch.Tensor, mask: torch.Tensor, at
     coarse = self.coarse_decoder(features).float()
     structure = None
     if structure_override is not None: structure = self._override_structure(structure_override, B, H, W, Hp, Wp, img_p.device)
+    elif self.structure_oracle: structure = structure_target(img_p)   # the oracle: edge strength of the image given, hole included
     elif self.msse is not None:
         structure = self.msse(features[0], mask_p).float()
         if structure.shape[-2:] != (Hp, Wp):
             structure = F.interpolate(structure, size=(Hp, Wp), mode='bilinear', align_corners=False)
-    composite = masked + coarse * mask_p
+    base = coarse.detach() if self.detach_coarse else coarse     # detach_coarse: what the refinement starts from carries no gradient back
+    composite = masked + base * mask_p
     delta, probes = self.refine(composite, mask_p, features, structure, query)
     delta = delta.float()
     crop = lambda t: t[..., :H, :W]
-    refined = coarse + delta
+    refined = base + delta
     out = dict(coarse=crop(coarse), delta=crop(delta), refined=crop(refined),
                output=crop(masked + refined.clamp(0, 1) * mask_p),
                structure=None if structure is None else crop(structure), attention={}, attention_query=query)

@@ -11,7 +11,7 @@ from fastcore.basics import patch
 from .pconv import PartialConv2d
 
 # %% auto #0
-__all__ = ['MultiScaleStructureEncoder', 'overlay_structure', 'show_structure']
+__all__ = ['SOBEL_PER_PIXEL', 'MultiScaleStructureEncoder', 'overlay_structure', 'show_structure', 'structure_target']
 
 # %% ../nbs/12_msse.ipynb #a2893269
 def _box_mean(x: torch.Tensor, p: int) -> torch.Tensor:
@@ -127,3 +127,17 @@ def show_structure(*args, **kwargs):
     warnings.warn('msse.show_structure is deprecated and will be removed in the next release; use msse.overlay_structure',
                   DeprecationWarning, stacklevel=2)
     return overlay_structure(*args, **kwargs)
+
+# %% ../nbs/12_msse.ipynb #st0a1b2d
+SOBEL_PER_PIXEL = torch.tensor([[-1., 0, 1], [-2, 0, 2], [-1, 0, 1]]) / 8   # d/dx in intensity per pixel
+
+def structure_target(image: torch.Tensor,   # (B,3,H,W) full image in [0, 1]
+                     scale: float = 0.1     # gradient (per pixel) at which the target reaches 1 - 1/e
+                     ) -> torch.Tensor:
+    "The edge strength S is meant to carry: `1 - exp(-g/scale)` in [0, 1), g the largest per-channel Sobel magnitude; (B,1,H,W), no gradient."
+    if image.dim() != 4: raise ValueError(f'structure_target: image must be (B, C, H, W), got {tuple(image.shape)}')
+    with torch.no_grad(), torch.autocast(image.device.type, enabled=False):
+        x, c = image.float(), image.shape[1]
+        k = torch.stack([SOBEL_PER_PIXEL, SOBEL_PER_PIXEL.t()])[:, None].to(x.device).repeat(c, 1, 1, 1)
+        g = F.conv2d(F.pad(x, (1, 1, 1, 1), mode='replicate'), k, groups=c).view(x.shape[0], c, 2, *x.shape[-2:])
+        return 1 - torch.exp(-g.norm(dim=2).amax(1, keepdim=True) / scale)

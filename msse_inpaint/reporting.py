@@ -15,7 +15,7 @@ from .core import atomic_write, atomic_write_text, to_display, deprecated   # de
 
 # %% auto #0
 __all__ = ['METRIC_LABELS', 'LOWER_IS_BETTER', 'save_figure', 'show_panel', 'plot_val_grid', 'write_csv', 'markdown_table',
-           'latex_escape', 'mean_ci', 'summarise']
+           'latex_escape', 'mean_ci', 'summarise', 'paired_bootstrap']
 
 # %% ../nbs/00a_reporting.ipynb #d8089efe
 def save_figure(fig,                   # a matplotlib Figure (pyplot's or `matplotlib.figure.Figure`)
@@ -118,3 +118,30 @@ def summarise(table: pd.DataFrame,                      # one row per image (or 
             elif r['n_inf']: note = f"{r['n_inf']} image(s) with a perfect region (inf) left out of the mean"
             rows.append({**dict(zip(by, key)), 'metric': metric, **r, 'note': note})
     return pd.DataFrame(rows)
+
+# %% ../nbs/00a_reporting.ipynb #d0e5a006
+def paired_bootstrap(diffs, n_boot: int = 2000, confidence: float = 0.95, power: float = 0.8, alpha: float = 0.05,
+                     seed: int = 0) -> dict:
+    """Mean of a `(seeds, pairs)` array of per-pair differences (NaN: missing), with a percentile interval from a bootstrap that
+    resamples seeds and pairs together, its standard error, and `mde`: the smallest true effect this design detects with
+    probability `power` in a two-sided test at level `alpha`, `(z(1 - alpha/2) + z(power)) * se`."""
+    from scipy import stats
+    d = np.atleast_2d(np.asarray(diffs, dtype=float))
+    if d.ndim != 2: raise ValueError(f'diffs must be a (seeds, pairs) array, got shape {d.shape}')
+    ok = np.isfinite(d)
+    d = d[ok.any(1)][:, ok.any(0)]; ok = np.isfinite(d)
+    S, P = d.shape
+    out = dict(n_seeds=S, n_pairs=P, mean=math.nan, ci_low=math.nan, ci_high=math.nan, se=math.nan, mde=math.nan)
+    if not ok.any(): return out
+    d0 = np.where(ok, d, 0.0)
+    out['mean'] = float(d0.sum() / ok.sum())
+    if S * P < 2: return out
+    rng = np.random.default_rng(seed)
+    cs = rng.multinomial(S, np.full(S, 1 / S), size=n_boot).astype(float)   # how often each seed is drawn
+    cp = rng.multinomial(P, np.full(P, 1 / P), size=n_boot).astype(float)   # how often each pair is drawn
+    num, den = np.einsum('bs,sp,bp->b', cs, d0, cp), np.einsum('bs,sp,bp->b', cs, ok.astype(float), cp)
+    boot = num[den > 0] / den[den > 0]
+    lo, hi = np.percentile(boot, [50 * (1 - confidence), 50 * (1 + confidence)])
+    se = float(boot.std(ddof=1))
+    out.update(ci_low=float(lo), ci_high=float(hi), se=se, mde=float((stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)) * se))
+    return out
