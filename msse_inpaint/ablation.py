@@ -15,6 +15,7 @@ import pandas as pd
 import yaml
 from fastcore.basics import patch
 from fastcore.script import call_parse, Param
+from .cli import console_script, Check, text, one_of, count, integers, existing_folder, output_folder, FLAG, MISSING_PATH
 
 from .core import repo_root, atomic_write_text, atomic_write, check_positive_int, figures_dir, UserError, USER_ERRORS, cli_error, folder_lock, FolderLockedError
 from .reporting import mean_ci as _mean_ci, summarise, deprecated, paired_bootstrap
@@ -22,8 +23,8 @@ from .executors import check_executor, run_calls   # --executor local|slurm (52_
 
 # %% auto #0
 __all__ = ['RESULT_FILE', 'ERROR_FILE', 'NOTEBOOK_FILE', 'GENERATED_OUTPUTS', 'RESERVED_PARAMETERS', 'RESERVED_COLUMNS',
-           'mean_ci', 'summarize', 'PAIR_KEYS', 'SCIENTIFIC', 'git_commit', 'environment_info', 'write_run_result',
-           'read_run_result', 'level_name', 'Design', 'Grid', 'load_grid', 'template_parameters',
+           'mean_ci', 'summarize', 'PAIR_KEYS', 'SCIENTIFIC', 'GRID_FILE', 'git_commit', 'environment_info',
+           'write_run_result', 'read_run_result', 'level_name', 'Design', 'Grid', 'load_grid', 'template_parameters',
            'check_template_parameters', 'resolve_data', 'is_finished', 'run_one', 'SweepLockedError', 'sweep_lock',
            'write_sweep_info', 'aggregate', 'run_sweep', 'run_scores', 'paired_scores', 'paired_effects', 'html_report',
            'run_figures', 'parse_overrides', 'msse_ablate']
@@ -65,9 +66,10 @@ def git_commit(root: str | Path | None = None) -> dict:
 def environment_info() -> dict:
     "Versions and machine facts a result should carry so that it can be reproduced."
     import torch, msse_inpaint
+    from msse_inpaint.fast_path import cpu_class
     info = {'package': 'msse_inpaint', 'version': msse_inpaint.__version__, 'python': platform.python_version(),
             'torch': torch.__version__, 'platform': platform.platform(), 'hostname': platform.node(),
-            'cuda': torch.cuda.get_device_name(0) if torch.cuda.is_available() else None}
+            'cuda': torch.cuda.get_device_name(0) if torch.cuda.is_available() else None, 'cpu': cpu_class()}
     return {**info, **git_commit()}
 
 def write_run_result(out_dir: str | Path, parameters: dict, metrics: dict, timings: dict | None = None,
@@ -355,7 +357,8 @@ def is_finished(run_dir: str | Path, parameters: dict) -> bool:
     if not result or result.get('status') != 'ok': return False
     recorded = result.get('parameters') or {}
     wanted = json.loads(json.dumps(_jsonable(parameters)))
-    return all(recorded.get(k, object()) == v for k, v in wanted.items())
+    # out_dir is where the run is, not what it ran: a finished run copied or committed elsewhere (another clone) still counts
+    return all(recorded.get(k, object()) == v for k, v in wanted.items() if k != 'out_dir')
 
 def run_one(template: str | Path, parameters: dict, kernel_name: str = 'python3', cell_timeout: int | None = None,
             log=print) -> dict:
@@ -419,7 +422,7 @@ def aggregate(grid: Grid, write: bool = True) -> pd.DataFrame:
             row['status'] = 'ok'
             row.update({k: v for k, v in (result.get('metrics') or {}).items() if isinstance(v, (int, float)) or v is None})
             row.update({k: v for k, v in (result.get('timings') or {}).items() if isinstance(v, (int, float))})
-            row.update({k: result.get(k) for k in ('version', 'git_commit', 'git_dirty', 'finished_at')})
+            row.update({k: result.get(k) for k in ('version', 'git_commit', 'git_dirty', 'finished_at', 'cpu', 'precision_path')})
         elif (run_dir / ERROR_FILE).exists():
             err = json.loads((run_dir / ERROR_FILE).read_text())
             row.update(status='failed', error=err.get('error'))
@@ -586,6 +589,10 @@ def run_figures(sweep_dir: str | Path, figures_out: str | Path | None = None, ta
     return out
 
 # %% ../nbs/50_ablation.ipynb #730fe409
+def _presets():
+    from msse_inpaint.config import PRESETS
+    return PRESETS
+
 SCIENTIFIC = re.compile(r'[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+')   # 1e-3: YAML 1.1 (PyYAML) reads it as text, a user means a number
 
 def parse_overrides(items, option: str = '--set') -> dict:
@@ -598,7 +605,14 @@ def parse_overrides(items, option: str = '--set') -> dict:
         out[k.strip()] = float(value) if isinstance(value, str) and SCIENTIFIC.fullmatch(value.strip()) else value
     return out
 
-@call_parse
+GRID_FILE = Check('a grid YAML file (relative: from the working directory or the repository root)',
+                  lambda v: Path(v).expanduser().is_file() or (repo_root() / v).is_file(), bad=(MISSING_PATH,))
+
+@console_script(grid=GRID_FILE, data=existing_folder('image folder'), preset=Check('a preset of msse_inpaint.config.PRESETS', lambda v: v in _presets(), bad=('nonsense',)),
+                out=output_folder(), only=text('variants of the grid, checked against it'), seeds=integers(0),
+                set=text('key=value pairs, checked against the template'), force=FLAG, dry_run=FLAG, cell_timeout=count(), figures=FLAG,
+                kernel=text('a Jupyter kernel name'), jobs=count(), executor=one_of('pool', 'local', 'slurm'),
+                executor_opt=text('key=value submitit options'))
 def msse_ablate(
     grid: str,                       # YAML grid file (relative paths resolve from the repository root)
     data: str = None,                # image folder (with train/ and val/, or one folder): overrides train_root/val_root

@@ -10,16 +10,18 @@ from pathlib import Path
 import numpy as np
 import torch
 from fastcore.script import call_parse, store_true
+from .cli import (console_script, Check, listed, count, pixel_list, output_file, output_folder, existing_folder,
+                              FLAG, _device_ok)
 
 from .core import get_device
 from .config import PRESETS, make_config, Config
 from .masks import make_mask
 from .models import InpaintingNetwork, count_budget
 from .losses import InpaintingLoss
-from .fast_path import FastPath, PLAIN, fast_path_from_config, apply_fast_path
+from .fast_path import cpu_class, FastPath, PLAIN, fast_path_from_config, apply_fast_path
 
 # %% auto #0
-__all__ = ['EARLIER_IMG_PER_S', 'current_rss', 'PeakRSS', 'profile_step', 'bench_one', 'preset_config', 'bench_table',
+__all__ = ['EARLIER_IMG_PER_S', 'DEVICES', 'current_rss', 'PeakRSS', 'profile_step', 'bench_one', 'preset_config', 'bench_table',
            'comparison_lines', 'matmul_peak', 'data_wait', 'fast_path_comparison', 'comparison_report', 'msse_bench']
 
 # %% ../nbs/32_bench.ipynb #ab797fd3
@@ -280,6 +282,11 @@ def comparison_report(result: dict) -> str:
                      f"{100 * d['share_first']:.1f} % / {100 * d['share_cached']:.1f} % of the wall time spent waiting for data")
     return '\n'.join(lines)
 
+# %% ../nbs/32_bench.ipynb #devicesc
+DEVICES = Check("'auto' or a comma-separated list of cpu, cuda, cuda:N", lambda v: str(v) == 'auto' or all(_device_ok(d.strip()) for d in str(v).split(',')),
+                bad=('gpu',))
+
+
 # %% ../nbs/32_bench.ipynb #39b98df4
 def _write_comparison(result: dict, report: str, folder: Path):
     from msse_inpaint.core import atomic_write_text
@@ -292,7 +299,8 @@ def _split(text: str, name: str, cast=str) -> list:
     try: return [cast(t) for t in str(text).replace(' ', '').split(',') if t]
     except ValueError: raise ValueError(f'--{name} expects a comma-separated list, got {text!r}') from None
 
-@call_parse
+@console_script(presets=listed(*PRESETS, 'reference'), sizes=pixel_list(16, 8), devices=DEVICES, iters=count(), warmup=count(0),
+                batch_size=count(), no_train=FLAG, threads=count(), csv=output_file(), compare=FLAG, out=output_folder(), train_root=existing_folder('folder of training images'))
 def msse_bench(
     presets: str = None,        # comma-separated presets (and/or 'reference'); default: all six (+reference when shipped)
     sizes: str = '128,256',     # comma-separated image sizes
@@ -318,7 +326,7 @@ def msse_bench(
         devs = (['cpu'] + (['cuda'] if torch.cuda.is_available() else [])) if devices == 'auto' else _split(devices, 'devices')
         for d in devs: get_device(d)
         for n in names: preset_config(n)
-        print(f'msse_bench: torch {torch.__version__}, {torch.get_num_threads()} CPU thread(s)'
+        print(f'msse_bench: torch {torch.__version__}, {torch.get_num_threads()} CPU thread(s) of {cpu_class()}'
               + ''.join(f', {torch.cuda.get_device_name(0)}' for _ in [0] if torch.cuda.is_available()), flush=True)
         if compare:
             for d in devs:

@@ -14,12 +14,30 @@ from .core import atomic_torch_save
 from .config import Config, make_config, upgrade_fields, PRESETS
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'ARCHITECTURE_FIELDS', 'CheckpointWriteError', 'save_checkpoint', 'read_checkpoint',
-           'config_from_checkpoint', 'export_checkpoint']
+__all__ = ['CHECKPOINT_FORMAT', 'ARCHITECTURE_FIELDS', 'OBJECT_OPCODES', 'what_file_is', 'CheckpointWriteError',
+           'save_checkpoint', 'read_checkpoint', 'config_from_checkpoint', 'export_checkpoint']
 
 # %% ../nbs/15_checkpoint.ipynb #b4b32f4c
 CHECKPOINT_FORMAT = 'msse_inpaint.checkpoint/1'
 ARCHITECTURE_FIELDS = ('base_channels', 'structure_encoder', 'attention_heads', 'attention_mask_bias', 'attention_geometry', 'structure_input', 'structure_oracle', 'detach_coarse')  # Config attributes that shape the network
+
+# %% ../nbs/15_checkpoint.ipynb #whatf1le
+OBJECT_OPCODES = {'GLOBAL', 'STACK_GLOBAL', 'REDUCE', 'INST', 'OBJ', 'NEWOBJ', 'NEWOBJ_EX', 'BUILD'}   # a pickle that makes objects
+
+def what_file_is(path: str | Path, error: Exception) -> str:
+    "In the project's words, what a file that `torch.load(weights_only=True)` refused is: objects, a damaged file, or no PyTorch file."
+    import pickletools, zipfile
+    objects = ('it holds Python objects besides tensors and plain values (a pickle that could run code when loaded), '
+               'and checkpoints are only ever loaded as tensors and plain values')
+    if zipfile.is_zipfile(path):
+        return objects if 'global' in str(error).lower() else 'it is a PyTorch archive that is damaged or incomplete (cut short while written or copied?)'
+    data = Path(path).read_bytes()
+    if data[:1] == b'\x80':   # a pickle's PROTO opcode: the old torch.save format, or any pickle
+        try: ops = {op.name for op, _, _ in pickletools.genops(data)}
+        except Exception: return 'it is a pickle that is damaged or incomplete'
+        return objects if ops & OBJECT_OPCODES else 'it is a pickle that is not a checkpoint'
+    return 'it is not a PyTorch file (neither a PyTorch archive nor a pickle)'
+
 
 # %% ../nbs/15_checkpoint.ipynb #7f8db7e4
 class CheckpointWriteError(OSError):
@@ -39,10 +57,12 @@ def read_checkpoint(path: str | Path, map_location='cpu') -> dict:
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f'Checkpoint not found: {path}')
     if path.is_dir(): raise IsADirectoryError(f'{path} is a folder; expected a checkpoint file (.pth) written by msse_train')
-    try: ck = torch.load(path, map_location=map_location, weights_only=True)
+    try:
+        with warnings.catch_warnings():   # PyTorch's own notes (pickle protocol, ...) would add lines to a one-line error
+            warnings.simplefilter('ignore')
+            ck = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e:
-        raise ValueError(f'{path} could not be read as a checkpoint ({type(e).__name__}: {str(e)[:200]}); '
-                         'expected a complete .pth file written by msse_train') from e
+        raise ValueError(f'{path} could not be read as a checkpoint: {what_file_is(path, e)}; expected a .pth file written by msse_train') from None
     if not isinstance(ck, dict) or not {'config', 'model'} <= set(ck):
         got = sorted(map(str, ck))[:10] if isinstance(ck, dict) else type(ck).__name__
         raise ValueError(f"{path} is not an msse_inpaint checkpoint: expected a dict with 'config' and 'model', got {got}")

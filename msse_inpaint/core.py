@@ -18,8 +18,8 @@ __all__ = ['IMAGE_EXTENSIONS', 'WRITE_FIGURES_ENV', 'USER_ERRORS', 'repo_root', 
            'seed_everything', 'as_generator', 'check_positive_int', 'get_device', 'NotAnImageError', 'is_image_file',
            'read_image_array', 'image_size', 'read_image', 'check_image', 'atomic_write', 'atomic_write_text',
            'atomic_torch_save', 'save_image', 'writing_figures', 'save_thesis_figure', 'UserError', 'FolderLockedError',
-           'folder_lock', 'prepare_outputs', 'cli_error', 'user_errors', 'to_display', 'show_grid', 'deprecated',
-           'renamed_argument']
+           'folder_lock', 'prepare_outputs', 'cli_error', 'user_errors', 'message_options', 'advise', 'to_display',
+           'show_grid', 'deprecated', 'renamed_argument']
 
 # %% ../nbs/00_core.ipynb #fd6b7fae
 def repo_root() -> Path:
@@ -295,6 +295,23 @@ def user_errors(prog: str, interrupted: str = 'interrupted'):
     try: yield
     except KeyboardInterrupt: cli_error(prog, interrupted, 130)
     except USER_ERRORS as e: cli_error(prog, e, 2)
+
+# %% ../nbs/00_core.ipynb #msg0pt01
+import contextvars
+_MESSAGE_OPTIONS: contextvars.ContextVar[dict] = contextvars.ContextVar('msse_message_options', default={})
+
+@contextmanager
+def message_options(**names: str):
+    "Within the block, advice in error messages names these options (argument -> option on this command, e.g. hole_is='--hole_is')."
+    token = _MESSAGE_OPTIONS.set({**_MESSAGE_OPTIONS.get(), **names})
+    try: yield
+    finally: _MESSAGE_OPTIONS.reset(token)
+
+def advise(argument: str, value: str, python: str | None = None) -> str:
+    "How to set `argument` in the words of the running command (`--hole_is black`), or from Python (`hole_is='black'`, or `python`)."
+    option = _MESSAGE_OPTIONS.get().get(argument)
+    return f'{option} {value}' if option else f'{argument}={python if python is not None else repr(value)}'
+
 
 # %% ../nbs/00_core.ipynb #0ff39373
 def to_display(x: torch.Tensor | np.ndarray) -> np.ndarray:

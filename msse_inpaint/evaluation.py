@@ -12,9 +12,11 @@ import numpy as np
 import pandas as pd
 import torch
 from fastcore.script import call_parse, store_true
+from .cli import (console_script, text, one_of, listed, existing_file, existing_folders, output_folder, pixels,
+                              count, number, DEVICE, WORK_SIZE, FLAG)
 
 from .core import (repo_root, atomic_write, atomic_write_text, shared_data_dir, show_grid, check_image, check_positive_int,
-                               folder_lock, prepare_outputs, user_errors)
+                               folder_lock, prepare_outputs, user_errors, message_options)
 from .data import (list_images, builtin_items, resolve_item, portable_ref, load_item, read_mask, as_mask,
                                seeded_subset, write_pairs_csv, read_pairs_csv, PAIR_COLUMNS, load_pair_row)
 from .masks import NVIDIA_BINS, nvidia_mask_paths, nvidia_bin_of, make_mask, mask_to_tensor
@@ -108,13 +110,15 @@ def build_pairs(images=None,                  # folders / files / references (li
                 hole_is: str = 'white',       # polarity of the mask files of a folder ('white' = white is hole)
                 max_images: int | None = None,  # a seeded subset of this many images per source
                 border: bool | None = None,   # NVIDIA: None all, False away from the border, True touching it
-                nvidia_root: str | Path | None = None) -> pd.DataFrame:
-    "A seeded, fixed list of (image, mask) pairs as a DataFrame with the pairs-CSV columns."
+                nvidia_root: str | Path | None = None,
+                max_hole: float | None = 0.9) -> pd.DataFrame:   # a folder's mask with more hole than this is taken as inverted (None: no check)
+    """A seeded, fixed list of (image, mask) pairs as a DataFrame with the pairs-CSV columns. A mask file of a folder that cannot be
+    read (damaged, inverted) is left out and listed in `attrs['skipped']`; the other pairs are kept."""
     if not isinstance(per_bin, int) or per_bin < 1: raise ValueError(f'per_bin must be a positive integer, got {per_bin!r}')
     items = image_sources(images, max_images, seed)
     refs = [portable_ref(it) for it in items]
     rng = np.random.default_rng(seed)
-    rows = []
+    rows, skipped = [], []
     if masks == 'nvidia':
         bins = list(bins or NVIDIA_BINS)
         for b in bins:
@@ -148,10 +152,14 @@ def build_pairs(images=None,                  # folders / files / references (li
             chosen = [[deck[(i * per_bin + j) % len(deck)] for j in range(per_bin)] for i in range(len(items))]
         for ref, paths in zip(refs, chosen):
             for path in paths:
-                ratio = _mask_ratio(path, hole_is, size)
+                try: ratio = _mask_ratio(path, hole_is, size, max_hole)
+                except (ValueError, OSError) as e:   # one bad mask file: that pair is left out and listed, the rest kept
+                    skipped.append({'pair': None, 'image_path': ref, 'mask_path': portable_ref(path), 'error': str(e)}); continue
                 rows.append(dict(image_path=ref, mask_path=portable_ref(path), mask_generator=None, mask_seed=None,
                                  hole_ratio=ratio, bin=bin_label(ratio), mask_hole_is=hole_is))
-    return pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
+        if skipped and not rows: raise ValueError(f'no pair could be made: all {len(skipped)} mask files were refused; the first: {skipped[0]["error"]}')
+    table = pd.DataFrame(rows, columns=list(PAIR_COLUMNS)); table.attrs['skipped'] = skipped
+    return table
 
 # %% ../nbs/22_evaluation.ipynb #a653d6a0
 load_eval_pair = deprecated('evaluation.load_eval_pair', 'data.load_pair_row(row, size, fit_mask=True)',
@@ -344,6 +352,7 @@ def model_method(checkpoint: str | Path, device: str = 'cpu', name: str = 'msse'
         res = {name: out['output']}
         if out.get('coarse') is not None: res[f'{name}_coarse'] = out['coarse']
         return res
+    fn.fast_path = getattr(model, 'fast_path', None)   # which path makes its numbers (recorded in run.json)
     return fn
 
 def _git_commit() -> str | None:
@@ -386,12 +395,13 @@ def run_evaluation(methods: dict[str, Callable], pairs: pd.DataFrame, out: str |
 
 def _run_evaluation(methods, pairs, out, size, grid, use_lpips, seed, settings, log_every, include) -> dict:
     import matplotlib; import matplotlib.pyplot as plt
+    left_out = list(getattr(pairs, 'attrs', {}).get('skipped', []))   # mask files build_pairs could not use
     write_pairs_csv(pairs, out / 'pairs.csv')
     earlier = included_results(include, out / 'pairs.csv', size)   # checked before the long scoring starts
     t0 = time.time()
     per_image = evaluate(methods, out / 'pairs.csv', size=size, use_lpips=use_lpips, log_every=log_every)
     elapsed = time.time() - t0
-    lpips_note, skipped = per_image.attrs.get('lpips_note', ''), per_image.attrs.get('skipped', [])
+    lpips_note, skipped = per_image.attrs.get('lpips_note', ''), left_out + per_image.attrs.get('skipped', [])
     if skipped: atomic_write(out / 'skipped.csv', lambda p: pd.DataFrame(skipped).to_csv(p, index=False))
     if len(earlier):
         earlier = earlier[~earlier.method.isin(set(per_image.method))]
@@ -405,16 +415,23 @@ def _run_evaluation(methods, pairs, out, size, grid, use_lpips, seed, settings, 
     plt.close(plot_metrics_vs_bin(summary, path=out / 'metrics_vs_bin.png'))
     if grid: plt.close(pairs_qualitative_grid(pairs, methods, n=grid, size=size, seed=seed, path=out / 'qualitative.png'))
     import cv2, skimage
+    from msse_inpaint.fast_path import cpu_class
     info = dict(settings=settings or {}, size=size, n_pairs=len(pairs), n_skipped=len(skipped), methods=list(dict.fromkeys(per_image.method)),
                 seconds_total=round(elapsed, 1), seconds_per_image={m: round(float(s), 4) for m, s in per_image.groupby('method', sort=False).seconds.mean().items()},
                 lpips=lpips_note, versions=dict(python=platform.python_version(), torch=torch.__version__, opencv=cv2.__version__,
                                                 skimage=skimage.__version__, numpy=np.__version__),
-                commit=_git_commit(), created=time.strftime('%Y-%m-%d %H:%M:%S'))
+                commit=_git_commit(), created=time.strftime('%Y-%m-%d %H:%M:%S'), cpu=cpu_class(),
+                precision_paths={m: getattr(getattr(fn, 'fast_path', None), 'describe', lambda: 'float32 (classical method)')() for m, fn in methods.items()})
     atomic_write_text(out / 'run.json', json.dumps(info, indent=2))
     return dict(out=out, per_image=per_image, summary=summary, table=table, info=info)
 
 # %% ../nbs/22_evaluation.ipynb #4ed2c076
-@call_parse
+@console_script(images=text('image folder(s)/files, checked when read'), masks=text("'nvidia', a folder of mask files or 'generator:<kind>'"),
+                hole_is=one_of('white', 'black'), pairs=existing_file('pairs CSV'), checkpoint=existing_file('checkpoint file'),
+                baselines=listed(*BASELINES, 'none'), size=pixels(16), per_bin=count(), bins=listed(*NVIDIA_BINS), max_images=count(),
+                seed=count(0), out=output_folder(), device=DEVICE, grid=count(0), lpips=one_of('auto', 'off'), threads=count(),
+                work_size=WORK_SIZE, include=existing_folders('msse_eval output folder'), overwrite=FLAG,
+                max_hole=number(0, 1, low_open=True))
 def msse_eval(images: str = None,       # image folder(s)/files, comma-separated ('shared:...' allowed); default: the built-in images
               masks: str = 'nvidia',    # 'nvidia' (NVIDIA test masks by bin), a folder of mask files, or 'generator:<kind>'
               hole_is: str = 'white',   # polarity of mask files in a folder: 'white' = white pixels are the hole, 'black' = black are
@@ -434,9 +451,10 @@ def msse_eval(images: str = None,       # image folder(s)/files, comma-separated
               work_size: str = 'auto',  # network size for the checkpoint: 'auto' (its training size when smaller), 'native', or pixels
               include: str = None,      # comma-separated folders of earlier msse_eval runs on the same pairs to join the tables
               overwrite: store_true = False,  # replace the outputs of an earlier run in --out (deleted first) instead of refusing
+              max_hole: float = 0.9,    # a folder's mask file with more hole than this is taken as inverted and left out (1: no check)
              ):
     "Score a checkpoint and/or the classical baselines on fixed (image, mask) pairs; write CSVs, a table and figures."
-    with user_errors('msse_eval'):   # a user error: one line on stderr, exit status 2
+    with user_errors('msse_eval'), message_options(hole_is='--hole_is', max_hole='--max_hole'):   # a user error: one line on stderr, exit status 2
         import cv2
         threads = check_positive_int(threads, '--threads')
         torch.set_num_threads(threads); cv2.setNumThreads(threads)
@@ -451,10 +469,10 @@ def msse_eval(images: str = None,       # image folder(s)/files, comma-separated
         if pairs: table = pd.DataFrame(read_pairs_csv(pairs))
         else:
             table = build_pairs(images, masks=masks, per_bin=per_bin, bins=bins.split(',') if bins else None, size=size, seed=seed,
-                                hole_is=hole_is, max_images=max_images)
+                                hole_is=hole_is, max_images=max_images, max_hole=None if max_hole >= 1 else max_hole)
         out = Path(out) if out else repo_root() / 'results' / 'eval'
         settings = dict(images=images, masks=masks, hole_is=hole_is, pairs=pairs, checkpoint=checkpoint, baselines=names, size=size,
-                        per_bin=per_bin, bins=bins, max_images=max_images, seed=seed, device=device, lpips=lpips, work_size=work_size,
+                        per_bin=per_bin, bins=bins, max_images=max_images, seed=seed, device=device, lpips=lpips, work_size=work_size, max_hole=max_hole,
                         include=include)
         print(f'msse_eval: {len(table)} pairs x {len(methods)} method(s) -> {out}', file=sys.stderr, flush=True)
         res = run_evaluation(methods, table, out, size=size, grid=grid, use_lpips=False if lpips == 'off' else 'auto', seed=seed,

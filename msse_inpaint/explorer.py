@@ -561,6 +561,10 @@ def load_folder(self: MaskExplorer, folder: str | Path) -> list[Path]:
     "Add the images of `folder` (recursively) to the chooser; returns their paths."
     root = self._readable(folder, 'folder')
     paths = msse_data.list_images(root)
+    if self.read_root is not None:   # a link inside the folder to a file outside the readable folder is not followed
+        outside = [p for p in paths if not p.resolve().is_relative_to(self.read_root)]
+        paths = [p for p in paths if p not in outside]
+        if not paths: raise PermissionError(f'{root} holds no image inside {self.read_root} (links out of it are not followed)')
     self._add_sources({f'{root.name}: {p.relative_to(root).as_posix()}': p for p in paths})
     self._say(f'{len(paths)} images listed from {root}')
     return paths

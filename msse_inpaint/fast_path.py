@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_fast_path.ipynb #5813cb1d
 from __future__ import annotations
-import warnings
+import os, warnings
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,11 +13,12 @@ import torch
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['NATIVE_BF16_CPU_FLAGS', 'PLAIN', 'cpu_flags', 'native_bf16', 'FastPath', 'resolve_fast_path', 'fast_path_from_config',
-           'apply_fast_path']
+__all__ = ['NATIVE_BF16_CPU_FLAGS', 'FORCE_NATIVE_BF16_ENV', 'PLAIN', 'cpu_flags', 'native_bf16', 'cpu_class', 'FastPath',
+           'resolve_fast_path', 'fast_path_from_config', 'apply_fast_path']
 
 # %% ../nbs/04_fast_path.ipynb #cae4d378
 NATIVE_BF16_CPU_FLAGS = ('avx512_bf16', 'amx_bf16')   # /proc/cpuinfo flags of CPUs with bf16 arithmetic in hardware
+FORCE_NATIVE_BF16_ENV = 'MSSE_NATIVE_BF16'   # '1': act as a native-bf16 CPU (tests of that path on any CPU, emulated and slow); '0': as one without
 
 def cpu_flags(cpuinfo: str | Path = '/proc/cpuinfo') -> set[str]:
     "The feature flags of the first CPU listed in `cpuinfo` (Linux); an empty set where that file is not readable."
@@ -35,11 +36,26 @@ def native_bf16(device: str | torch.device = 'cpu', flags: set[str] | None = Non
         ok = torch.cuda.is_bf16_supported()
         return ok, f'{torch.cuda.get_device_name(device)} {"has" if ok else "has no"} bf16 support'
     if device.type == 'cpu':
+        forced = os.environ.get(FORCE_NATIVE_BF16_ENV) if flags is None else None   # given flags: a question about that CPU
+        if forced in ('0', '1'): return forced == '1', f'{FORCE_NATIVE_BF16_ENV}={forced} says so (the CPU is not asked)'
         flags = cpu_flags() if flags is None else set(flags)
         found = sorted(set(NATIVE_BF16_CPU_FLAGS) & flags)
         if found: return True, f'this CPU has {" and ".join(found)}'
         return False, 'this CPU has neither AVX512-BF16 nor AMX-BF16, so bf16 would be emulated (slower than float32)'
     return False, f'no bf16 fast path is known for device type {device.type!r}' 
+
+# %% ../nbs/04_fast_path.ipynb #cpuclas1
+def cpu_class(cpuinfo: str | Path = '/proc/cpuinfo') -> str:
+    "The CPU's model name and its class for the fast path, e.g. 'AMD EPYC (AVX512-BF16, no AMX: native bf16)'."
+    try: text = Path(cpuinfo).read_text(errors='replace')
+    except OSError: return 'unknown CPU (no /proc/cpuinfo)'
+    model = next((l.split(':', 1)[1].strip() for l in text.splitlines() if l.split(':')[0].strip() in ('model name', 'Model')), 'unknown CPU')
+    flags = cpu_flags(cpuinfo)
+    if 'amx_bf16' in flags: kind = 'AMX-BF16: native bf16'
+    elif 'avx512_bf16' in flags: kind = 'AVX512-BF16, no AMX: native bf16'
+    elif 'avx2' in flags: kind = 'AVX2 only: bf16 emulated'
+    else: kind = 'no AVX2'
+    return f'{model} ({kind})' 
 
 # %% ../nbs/04_fast_path.ipynb #34afebc0
 @dataclass(frozen=True)

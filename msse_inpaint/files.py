@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .core import IMAGE_EXTENSIONS, check_image, check_positive_int, is_image_file, read_image, read_image_array, shared_data_dir
+from .core import advise, IMAGE_EXTENSIONS, check_image, check_positive_int, is_image_file, read_image, read_image_array, shared_data_dir
 
 # %% auto #0
 __all__ = ['skimage_data_dir', 'resolve_path', 'EmptyFolderError', 'list_images', 'ImageTooSmallError', 'load_and_resize',
@@ -151,8 +151,8 @@ def as_mask(mask: torch.Tensor | np.ndarray,
         other = 'black' if hole_is == 'white' else 'white'
         raise InvertedMaskError(
             f"{name}: {ratio:.1%} of the mask is hole when read with hole_is='{hole_is}', more than max_hole={max_hole:.0%}; "
-            f"it looks inverted. If {hole_is} marks the known pixels in this file, use hole_is='{other}' (--mask_hole_is {other}); "
-            f'if the hole really covers that much, pass max_hole=None (--max_hole 1).')
+            f"it looks inverted. If {hole_is} marks the known pixels in this file, use {advise('hole_is', other)}; "
+            f"if the hole really covers that much, use {advise('max_hole', '1', python='None')}.")
     return torch.from_numpy(hole.astype(np.float32))[None]
 
 # %% ../nbs/00b_files.ipynb #7c1602cc

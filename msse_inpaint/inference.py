@@ -11,9 +11,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from fastcore.script import call_parse, store_true
+from .cli import (console_script, Check, one_of, existing_file, existing_folder, output_folder, pixels, count, number,
+                              DEVICE, HOLE_RANGE, FLAG)
 
 from .core import (repo_root, get_device, read_image, save_image, NotAnImageError, atomic_torch_save, check_image, folder_lock,
-                               prepare_outputs, user_errors, UserError)
+                               prepare_outputs, user_errors, UserError, message_options)
 from .config import Config
 from .data import (list_images, load_item, builtin_items, SyntheticImage, as_mask, read_mask, load_pair,
                                load_and_resize, parse_pair)
@@ -25,7 +27,7 @@ from .checkpoint import read_checkpoint, config_from_checkpoint, export_checkpoi
 from .reporting import plot_val_grid, save_figure, write_csv
 
 # %% auto #0
-__all__ = ['REFERENCE_CHECKPOINT', 'TEST_OUTPUTS', 'checkpoint_search_paths', 'default_checkpoint', 'load_model',
+__all__ = ['REFERENCE_CHECKPOINT', 'TEST_OUTPUTS', 'MASK_KIND', 'checkpoint_search_paths', 'default_checkpoint', 'load_model',
            'training_scale', 'working_size', 'inpaint', 'collect_pairs', 'run_test', 'msse_test']
 
 # %% ../nbs/31_inference.ipynb #4a5d91a6
@@ -252,8 +254,18 @@ def run_test(model: InpaintingNetwork, pairs: list[dict], save_dir: str | Path, 
         if skipped: write_csv(list(skipped), save_dir / 'skipped.csv')
     return summary
 
+# %% ../nbs/31_inference.ipynb #maskkind
+def _mask_kind_ok(v) -> bool:
+    from msse_inpaint.masks import mask_kinds   # the registry, read when checked (generators may be added at runtime)
+    return v in mask_kinds()
+MASK_KIND = Check('a mask kind of msse_inpaint.masks.mask_kinds() (e.g. mixed, rect, freeform, nvidia)', _mask_kind_ok, bad=('nonsense',))
+
+
 # %% ../nbs/31_inference.ipynb #86cc39db
-@call_parse
+@console_script(checkpoint=existing_file('checkpoint file'), test_root=existing_folder('folder of images'),
+                mask_root=existing_folder('folder of masks'), mask_hole_is=one_of('white', 'black'), image_path=existing_file('image file'),
+                mask_path=existing_file('mask file'), save_dir=output_folder(), image_size=pixels(16), mask_kind=MASK_KIND,
+                hole_range=HOLE_RANGE, max_images=count(), n_show=count(0), use_lpips=FLAG, seed=count(0), device=DEVICE, max_hole=number(0, 1, low_open=True), fit_mask=FLAG, overwrite=FLAG)
 def msse_test(
     checkpoint: str = None,     # checkpoint written by msse_train (default: the shipped reference model)
     test_root: str = None,      # folder of test images (searched recursively); default: the built-in images
@@ -275,7 +287,7 @@ def msse_test(
     overwrite: store_true = False,  # replace the outputs of an earlier run in --save_dir (deleted first) instead of refusing
 ):
     "Inpaint a folder (metrics, test_results.png) or one image with a trained model (the seed's test.py)."
-    with user_errors('msse_test'):
+    with user_errors('msse_test'), message_options(hole_is='--mask_hole_is', max_hole='--max_hole'):
         if (image_path is None) != (mask_path is None):
             raise ValueError('--image_path and --mask_path go together: give both for one image, or neither for a folder')
         if image_path is not None and (test_root is not None or mask_root is not None):

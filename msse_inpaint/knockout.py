@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from fastcore.script import call_parse, store_true
+from fastcore.script import store_true
+from .cli import console_script, text, listed, existing_file, output_folder, pixels, count, DEVICE, WORK_SIZE, FLAG
 
 from .core import repo_root, atomic_write, atomic_write_text, check_positive_int, prepare_outputs, user_errors, shared_data_dir
 from .data import load_pair_row, write_pairs_csv
@@ -22,7 +23,7 @@ from .msse import structure_target
 from .reporting import paired_bootstrap, save_figure, markdown_table, METRIC_LABELS
 
 # %% auto #0
-__all__ = ['STRUCTURE_KNOCKOUTS', 'KNOCKOUT_METRICS', 'KNOCKOUT_OUTPUTS', 'DEFAULT_KNOCKOUT_BINS', 'stages_off', 'knockout_names',
+__all__ = ['STRUCTURE_KNOCKOUTS', 'KNOCKOUT_METRICS', 'DEFAULT_KNOCKOUT_BINS', 'KNOCKOUT_OUTPUTS', 'stages_off', 'knockout_names',
            'describe_knockout', 'knockout_outputs', 'knockout_scores', 'knockout_table', 'plot_knockouts',
            'knockout_markdown', 'msse_knockout']
 
@@ -153,6 +154,7 @@ def plot_knockouts(table: pd.DataFrame, metric: str = 'psnr_hole', title: str | 
     return fig
 
 # %% ../nbs/23_knockout.ipynb #ko0023
+DEFAULT_KNOCKOUT_BINS = '20-30,30-40,40-50'   # the hole bins of the question
 KNOCKOUT_OUTPUTS = ('pairs.csv', 'per_pair.csv', 'knockout.csv', 'knockout.md', 'knockout.png', 'skipped.csv', 'run.json')
 
 def _check_names(names: str | None, model) -> list[str] | None:
@@ -177,15 +179,16 @@ def knockout_markdown(table: pd.DataFrame, metrics=KNOCKOUT_METRICS) -> str:
     return markdown_table(header, rows) + ('\n\n' + note if note else '') + '\n'
 
 # %% ../nbs/23_knockout.ipynb #ko0024
-DEFAULT_KNOCKOUT_BINS = '20-30,30-40,40-50'
-
-@call_parse
+@console_script(checkpoint=existing_file('checkpoint file'), images=text('image folder(s)/files, checked when read'),
+                masks=text("'nvidia', a folder of mask files or 'generator:<kind>'"), bins=listed(*NVIDIA_BINS), per_bin=count(),
+                max_images=count(), pairs=existing_file('pairs CSV'), names=text('knock-out names, checked against the model'),
+                size=pixels(16), seed=count(0), work_size=WORK_SIZE, out=output_folder(), device=DEVICE, threads=count(), overwrite=FLAG)
 def msse_knockout(checkpoint: str = None,   # checkpoint to examine (default: the shipped reference model)
                   images: str = None,       # image folder(s)/files, comma-separated ('shared:...' allowed); default shared:celebahq/val, else the built-in images
                   masks: str = 'nvidia',    # 'nvidia', a folder of mask files, or 'generator:<kind>'
                   bins: str = DEFAULT_KNOCKOUT_BINS,  # comma-separated NVIDIA hole bins
                   per_bin: int = 1,         # masks per image and bin
-                  max_images: int = 32,     # a seeded subset of this many images per source
+                  max_images: int = 16,     # a seeded subset of this many images per source
                   pairs: str = None,        # score this existing pairs CSV instead of building pairs
                   names: str = None,        # comma-separated knock-outs (default: every one that applies to the model)
                   size: int = 256,          # evaluation size

@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_training.ipynb #f19b66ec
 from __future__ import annotations
-import argparse, csv, dataclasses, io, json, math, random, sys, time, typing, warnings
+import argparse, csv, re, dataclasses, io, json, math, random, sys, time, typing, warnings
 from contextlib import contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
@@ -18,6 +18,8 @@ from fastai.callback.schedule import ParamScheduler, SchedCos
 import fastai.callback.progress  # registers fastai's ProgressCallback (progress bars) among the default callbacks
 from fastai.optimizer import OptimWrapper
 from dataclasses import fields
+from fastcore.basics import patch
+from .cli import one_line_errors
 from fastcore.docments import docments
 
 from .core import repo_root, seed_everything, check_positive_int, get_device, atomic_write, atomic_write_text, atomic_torch_save, to_display
@@ -33,12 +35,13 @@ from .reporting import write_csv, save_figure, plot_val_grid, show_panel as _sho
 from .distributed import prepare_process, main_process_lock, is_main_process, distributed_fit  # several processes: 33_distributed
 
 # %% auto #0
-__all__ = ['METRIC_NAMES', 'LR_FLOOR', 'LOGGED_LOSSES', 'RUN_OUTPUTS', 'flatten_terms', 'ProgressiveLoss', 'InpaintingBatch',
-           'ProgressiveWeighting', 'BF16Autocast', 'NonFiniteLossError', 'NonFiniteGuard', 'ClipGradients',
-           'PerImageMetric', 'validation_metrics', 'get_rng_state', 'set_rng_state', 'rng_preserved', 'plot_losses',
-           'plot_val_metrics', 'predict_samples', 'plot_structure_attention', 'RunLogger', 'Checkpointer',
-           'StopAfterEpoch', 'run_dir', 'build_learner', 'train', 'config_from_args', 'train_parser', 'train_options',
-           'config_overrides', 'msse_train']
+__all__ = ['METRIC_NAMES', 'LR_FLOOR', 'LOGGED_LOSSES', 'DIAGNOSTIC_PREFIXES', 'RUN_OUTPUTS', 'flatten_terms', 'ProgressiveLoss',
+           'InpaintingBatch', 'ProgressiveWeighting', 'BF16Autocast', 'NonFiniteLossError', 'NonFiniteGuard',
+           'ClipGradients', 'PerImageMetric', 'validation_metrics', 'get_rng_state', 'set_rng_state', 'rng_preserved',
+           'plot_losses', 'plot_val_metrics', 'predict_samples', 'plot_structure_attention', 'RunLogger',
+           'Checkpointer', 'StopAfterEpoch', 'component_of', 'TrainingDiagnostics', 'plot_diagnostics', 'run_dir',
+           'build_learner', 'train', 'config_from_args', 'train_parser', 'train_options', 'config_overrides',
+           'as_option_error', 'msse_train']
 
 # %% ../nbs/30_training.ipynb #7eecb764
 def flatten_terms(terms: dict) -> dict[str, torch.Tensor]:
@@ -259,6 +262,9 @@ def plot_structure_attention(image, mask, out: dict, title: str | None = None):
     fig.tight_layout()
     return fig
 
+# %% ../nbs/30_training.ipynb #d1agpref
+DIAGNOSTIC_PREFIXES = ('gradrel_', 'alpha_', 'beta_', 'delta_', 'refine_gain')   # the log columns of TrainingDiagnostics (below)
+
 # %% ../nbs/30_training.ipynb #de25d558
 class RunLogger(Callback):
     "Per epoch: every loss term (train/valid), weights, lr, gradient norm and validation metrics -> `log.csv`, TensorBoard, figures."
@@ -289,22 +295,22 @@ class RunLogger(Callback):
                 if k.startswith('w_'):
                     if split == 'train': row[k] = float(v) / max(self.counts[split], 1)
                 else: row[f'{split}_{k}'] = float(v) / max(self.counts[split], 1)
-        clip = getattr(self.learn, 'clip_gradients', None)
-        if clip is not None and clip.norms: row['grad_norm'] = float(torch.stack(clip.norms).mean())
-        for m in self.learn.metrics: row[m.name] = m.value
+        if (clip := getattr(self.learn, 'clip_gradients', None)) is not None and clip.norms: row['grad_norm'] = float(torch.stack(clip.norms).mean())
+        row.update({m.name: m.value for m in self.learn.metrics}, **(getattr(self.learn, 'epoch_diagnostics', None) or {}))   # + TrainingDiagnostics'
         self.history.append(row)
         write_csv(self.history, self.folder / 'log.csv')
         if self.writer is not None:
             for k, v in row.items():
                 if k == 'epoch': continue
                 group = ('loss' if k.startswith(('train_', 'valid_')) else 'weights' if k.startswith('w_')
-                         else 'metrics' if k in METRIC_NAMES else 'opt')
+                         else 'metrics' if k in METRIC_NAMES else 'diagnostics' if k.startswith(DIAGNOSTIC_PREFIXES) else 'opt')
                 self.writer.add_scalar(f'{group}/{k}', v, row['epoch'])
         self.draw(row['epoch'])
 
     def draw(self, epoch: int):
         save_figure(plot_losses(self.history), self.folder / 'loss.png')
         save_figure(plot_val_metrics(self.history), self.folder / 'valmetrics.png')
+        if any(k.startswith(DIAGNOSTIC_PREFIXES) for k in self.history[-1]): save_figure(plot_diagnostics(self.history), self.folder / 'diagnostics.png')
         if not self.n_samples: return
         with rng_preserved(self.dls):
             image, mask, out = predict_samples(self.model, self.dls.valid.dataset, self.n_samples, device=self.dls.device)
@@ -364,6 +370,76 @@ class StopAfterEpoch(Callback):
     def after_epoch(self):
         if self.epoch + 1 >= self.stop_epoch: raise CancelFitException()
 
+# %% ../nbs/30_training.ipynb #d1agn0s1
+def component_of(name: str) -> str:
+    "The component of the network a parameter belongs to (by its name in `named_parameters`), for the gradient diagnostics."
+    parts = name.replace('_orig_mod.', '').split('.')
+    if parts[0] != 'refine': return parts[0]                 # encoder, coarse_decoder, msse
+    if len(parts) > 3 and parts[1] == 'stages':
+        kind = {'alpha_raw': 'alpha', 'beta_raw': 'beta'}.get(parts[-1], 'attention')
+        return f'{parts[2]}_{kind}'
+    return 'refine_convs'
+
+class TrainingDiagnostics(Callback):
+    "Per epoch: relative gradient norm per component, the attention's alpha/beta, the refinement's correction and gain -> `learn.epoch_diagnostics`."
+    order = 10   # before ClipGradients (11): the gradients as the loss made them
+    def before_fit(self):
+        self.groups = {}
+        for name, p in self.model.named_parameters():
+            if p.requires_grad: self.groups.setdefault(component_of(name), []).append(p)
+        self.learn.epoch_diagnostics = {}
+    def before_epoch(self): self.grad_sums, self.steps, self.delta, self.gain = {}, 0, [], []
+    def before_step(self):
+        for comp, params in self.groups.items():
+            grads = [p.grad.detach().float().norm() for p in params if p.grad is not None]
+            if grads: self.grad_sums[comp] = self.grad_sums.get(comp, 0.0) + float(torch.stack(grads).norm())
+        self.steps += 1
+    def after_batch(self):
+        if self.training or not isinstance(self.pred, dict) or 'delta' not in self.pred: return
+        image, mask = (t.detach().float() for t in self.yb)
+        hole = mask.expand_as(image)
+        self.delta.append(float((self.pred['delta'].detach().float().abs() * hole).sum() / hole.sum().clamp(min=1)))
+        coarse = _metrics.composite(self.pred['coarse'].detach().float().clamp(0, 1), image, mask)
+        for o, c, t, m in zip(self.pred['output'].detach().float(), coarse, image, mask):
+            g = float(_metrics.psnr_hole(o, t, m) - _metrics.psnr_hole(c, t, m))
+            if math.isfinite(g): self.gain.append(g)
+
+@patch
+def after_epoch(self: TrainingDiagnostics):
+    row = {}
+    for comp, params in self.groups.items():
+        if comp in self.grad_sums and self.steps:
+            weight = float(torch.stack([p.detach().float().norm() for p in params]).norm())
+            row[f'gradrel_{comp}'] = self.grad_sums[comp] / self.steps / max(weight, 1e-12)
+    stages = getattr(getattr(self.model, 'refine', None), 'stages', None) or getattr(getattr(getattr(self.model, '_orig_mod', None), 'refine', None), 'stages', {})
+    for name, stage in stages.items():
+        for which in ('alpha', 'beta'):
+            v = getattr(stage.attn, which)
+            if v is not None: row[f'{which}_{name}'] = float(v.detach().float().mean())
+    if self.delta: row['delta_hole'] = float(np.mean(self.delta))
+    if self.gain: row['refine_gain_db'] = float(np.mean(self.gain))
+    self.learn.epoch_diagnostics = row
+
+
+# %% ../nbs/30_training.ipynb #d1agn0s2
+def plot_diagnostics(history: list[dict]):
+    "The diagnostics over the epochs: relative gradient per component (log scale), alpha/beta per stage, refinement gain and correction."
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(12, 3.2)); axes = fig.subplots(1, 3)
+    ep = [r['epoch'] for r in history]
+    keys = lambda prefix: sorted({k for r in history for k in r if k.startswith(prefix)})
+    for k in keys('gradrel_'): axes[0].plot(ep, [r.get(k, np.nan) for r in history], marker='o', ms=3, label=k[len('gradrel_'):])
+    axes[0].set_yscale('log'); axes[0].set_title('gradient norm / weight norm', fontsize=10)
+    for k in keys('alpha_') + keys('beta_'): axes[1].plot(ep, [r.get(k, np.nan) for r in history], '-' if k.startswith('alpha') else '--', marker='o', ms=3, label=k)
+    axes[1].axhline(1.0, color='grey', lw=0.6); axes[1].set_title('bias weights (start: 1)', fontsize=10)
+    axes[2].plot(ep, [r.get('refine_gain_db', np.nan) for r in history], marker='o', ms=3, label='refinement gain (dB)')
+    axes[2].plot(ep, [255 * r.get('delta_hole', np.nan) for r in history], marker='s', ms=3, label='|delta| in the hole (8-bit levels)')
+    axes[2].axhline(0, color='grey', lw=0.6); axes[2].set_title('what the refinement adds (validation)', fontsize=10)
+    for ax in axes: ax.set_xlabel('epoch'); ax.legend(fontsize=6)
+    fig.tight_layout()
+    return fig
+
+
 # %% ../nbs/30_training.ipynb #0be4c6b1
 def run_dir(cfg: Config) -> Path:
     "The run folder `cfg.save_dir`; a relative path is taken from the repository root."
@@ -381,7 +457,7 @@ def build_learner(cfg: Config, dls=None, folder: str | Path | None = None, cbs=N
     fp = fast_path_from_config(cfg, device)
     model = apply_fast_path(InpaintingNetwork.from_config(cfg).to(device), fp)
     folder = Path(folder) if folder is not None else run_dir(cfg)
-    callbacks = [InpaintingBatch(channels_last=fp.channels_last), ProgressiveWeighting(), NonFiniteGuard(),
+    callbacks = [InpaintingBatch(channels_last=fp.channels_last), ProgressiveWeighting(), NonFiniteGuard(), TrainingDiagnostics(),
                  ClipGradients(cfg.grad_clip), ParamScheduler({'lr': SchedCos(cfg.lr, cfg.lr * LR_FLOOR)}),
                  RunLogger(folder, n_samples=n_samples, maps_every=cfg.checkpoint_every, tensorboard=tensorboard),
                  Checkpointer(folder, cfg)]
@@ -396,7 +472,7 @@ def build_learner(cfg: Config, dls=None, folder: str | Path | None = None, cbs=N
 # %% ../nbs/30_training.ipynb #08071312
 from .core import folder_lock, prepare_outputs, cli_error, USER_ERRORS
 
-RUN_OUTPUTS = ('log.csv', 'config.json', 'loss.png', 'valmetrics.png', 'val_epoch_*.png', 'maps_epoch_*.png', 'checkpoints', 'logs')
+RUN_OUTPUTS = ('log.csv', 'config.json', 'loss.png', 'valmetrics.png', 'diagnostics.png', 'val_epoch_*.png', 'maps_epoch_*.png', 'checkpoints', 'logs')
 
 def _has_run(folder: Path) -> bool:
     return (folder / 'log.csv').exists() or any((folder / 'checkpoints').glob('*.pth'))
@@ -532,7 +608,8 @@ def _option_type(anno):
 def train_parser() -> argparse.ArgumentParser:
     "`msse_train`'s command line, generated: the run options, then one option per `Config` field with the field's comment as help."
     p = argparse.ArgumentParser(prog='msse_train', description='Train the MSSE inpainting network: a preset or a config.json, '
-                                'every Config field overridable (the options below after --no_compile are its fields).')
+                                'every Config field overridable (the options below after --no_compile are its fields).', allow_abbrev=False)
+    one_line_errors(p)   # no option by a prefix (--epoch is not --epochs), argparse's errors on one line
     for name, d in docments(_run_options, full=True, returns=False, eval_str=True).items():
         help = d.docment if name != 'config' else f'a preset ({", ".join(PRESETS)}) or a config.json; default \'default\''
         if d.anno is bool: p.add_argument(f'--{name}', action='store_true', help=help)
@@ -612,12 +689,21 @@ def _announce(cfg: Config) -> None:
           f'data {cfg.train_root or "built-in images"} -> {cfg.save_dir}', flush=True)
     for note in fp.notes: print(f'msse_train: note: {note}', flush=True)
 
+def as_option_error(e: Exception) -> str:
+    "A configuration error in the words of the command line: one line, each field named as its option (`epochs=0` -> `--epochs=0`)."
+    text = str(e)
+    if text.startswith('Invalid configuration:'):
+        problems = [line.strip() for line in text.splitlines()[1:] if line.strip()]
+        return 'invalid options: ' + '; '.join(re.sub(r'^(\w+)=', r'--\1=', p, count=1) for p in problems)
+    return ' '.join(text.split('\n'))
+
 def msse_train(argv: list[str] | None = None, **options):
     "Train the MSSE inpainting network (the seed's quick_train.py): a preset or config.json with every Config field overridable."
     options = train_options(argv, **options)
     threads_before = torch.get_num_threads()
     try:
         if options['threads'] is not None: torch.set_num_threads(check_positive_int(options['threads'], '--threads'))
+        if options['stop_after_epoch'] is not None: check_positive_int(options['stop_after_epoch'], '--stop_after_epoch')
         cfg = _train_config(options)
         _announce(cfg)
         learn = train(cfg, resume=_abspath(options['resume']), stop_after_epoch=options['stop_after_epoch'],
@@ -625,7 +711,7 @@ def msse_train(argv: list[str] | None = None, **options):
     except NonFiniteLossError as e: cli_error('msse_train', e, 1)
     except KeyboardInterrupt:
         cli_error('msse_train', 'interrupted; continue with --resume <save_dir>/checkpoints/last.pth', 130)
-    except USER_ERRORS as e: cli_error('msse_train', e)   # the shared user-error path of every console script (core.user_errors)
+    except USER_ERRORS as e: cli_error('msse_train', as_option_error(e))   # the shared user-error path of every console script (core.user_errors)
     finally: torch.set_num_threads(threads_before)   # called from Python, leave the caller's setting as it was
     ck = learn.checkpointer
     if is_main_process(): print(f'msse_train: done. Best hole PSNR {ck.best:.2f} dB at epoch {ck.best_epoch}; '

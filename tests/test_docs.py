@@ -137,3 +137,20 @@ def test_pages_show_their_images_and_no_errors(served):
         finally:
             browser.close()
     assert not problems, '\n'.join(problems)
+
+
+def test_index_shows_the_chapters_as_a_table_and_no_prompts(site):
+    "The front page's chapter table is an HTML table (not markdown source printed as text), and no page shows In[ ]/Out[ ] prompts."
+    out, pages = site
+    index = (out / 'index.html').read_text(encoding='utf-8')
+    tables = re.findall(r'<table class="chapters">.*?</table>', index, re.S)
+    assert len(tables) == 1, 'the index has no rendered chapters table'
+    rows = re.findall(r'<tr>', tables[0])
+    chapters = sorted(p.stem for p in (ROOT / 'nbs').glob('[0-9]*.ipynb'))
+    assert len(rows) == 1 + len(chapters), (len(rows), len(chapters))
+    for stem in chapters: assert f'<code>{stem}</code>' in tables[0], stem
+    text = re.sub(r'<[^>]+>', ' ', index)
+    assert '|---|' not in text and '| notebook | chapter |' not in text, 'raw markdown table text on the index page'
+    for p in pages:   # execution counts are not saved, so the site shows no prompts at all rather than empty ones
+        body = (out / p['page']).read_text(encoding='utf-8')
+        assert not re.search(r'class="[^"]*jp-(Input|Output)Prompt', body), f'{p["page"]} shows In/Out prompts'

@@ -18,7 +18,7 @@ import argparse, os, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = ('nbs/01_data.ipynb', 'nbs/02_masks.ipynb', 'nbs/13_attention.ipynb', 'nbs/14_model.ipynb')
+CHAPTERS = ('nbs/01_data.ipynb', 'nbs/02_masks.ipynb', 'nbs/13_attention.ipynb', 'nbs/14_model.ipynb', 'nbs/24_diagnosis.ipynb')
 
 
 def without_cuda_cells(nb: Path, out_dir: Path) -> Path:

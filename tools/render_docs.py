@@ -150,7 +150,8 @@ def render(out: Path, n_workers: int = 1, force: bool = True) -> list:
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_input_tags = {'remove_input'}
     c.TagRemovePreprocessor.remove_all_outputs_tags = {'remove_output'}
-    exporter = HTMLExporter(config=c, template_name='lab')
+    # no In[ ]/Out[ ] prompts: the saved notebooks carry no execution counts (nbdev_clean), so a prompt could only say the opposite of the truth
+    exporter = HTMLExporter(config=c, template_name='lab', exclude_input_prompt=True, exclude_output_prompt=True)
     mathjax = local_mathjax(out)
     from urllib.parse import urljoin
     site_url = urljoin(str(cfg.doc_host).rstrip('/') + '/', str(cfg.doc_baseurl).lstrip('/'))
