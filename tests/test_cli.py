@@ -116,7 +116,9 @@ def test_bad_arguments_through_the_console_scripts(tmp_path):
     r = run('msse_train', '--config', 'debug', '--image_size', '30', '--save_dir', tmp_path / 'bad')
     assert r.returncode == 2 and 'image_size=30' in r.stderr and 'Traceback' not in r.stderr, r.stderr
     assert not (tmp_path / 'bad').exists()
-    r = run('msse_test', '--image_path', 'x.png', '--save_dir', tmp_path / 'bad')
+    from PIL import Image
+    Image.new('RGB', (32, 32)).save(tmp_path / 'x.png')          # an existing image without its mask: the pairing error
+    r = run('msse_test', '--image_path', tmp_path / 'x.png', '--save_dir', tmp_path / 'bad')
     assert r.returncode == 2 and '--image_path and --mask_path go together' in r.stderr and 'Traceback' not in r.stderr, r.stderr
 
 
@@ -154,11 +156,14 @@ def test_train_refuses_to_mix_runs(trained):
 @pytest.mark.parametrize('args, expected', [
     (dict(mask_path='x.png'), '--image_path and --mask_path go together'),
     (dict(test_root='/no/such/folder'), '/no/such/folder'),
-    (dict(mask_hole_is='grey'), "--mask_hole_is must be 'white' or 'black'"),
+    (dict(mask_hole_is='grey'), "--mask_hole_is must be one of white, black, got 'grey'"),
     (dict(image_path='a.png', mask_path='b.png', test_root='.'), 'not both'),
 ])
 def test_test_bad_arguments(trained, args, expected, tmp_path):
+    from PIL import Image
     from msse_inpaint.inference import msse_test
+    for key in ('image_path', 'mask_path'):                 # existing files: each case reaches the check it is about
+        if key in args: Image.new('RGB', (32, 32)).save(tmp_path / args[key]); args = {**args, key: str(tmp_path / args[key])}
     code, err = cli_error(msse_test, checkpoint=str(trained / 'checkpoints/best_model.pth'), **args, save_dir=str(tmp_path / 'o'))
     assert code == 2 and expected in err, err
 

@@ -47,7 +47,7 @@ def test_lock_and_bad_executor(grid, tmp_path):
     assert r.returncode == 2 and any(s in r.stdout + r.stderr for s in ('is being run by', 'is in use by')), r.stdout + r.stderr
     assert not (tmp_path / 'sweep' / 'a').exists()
     r = run_ablate(grid, '--executor', 'ray', cwd=tmp_path)
-    assert r.returncode == 2 and "--executor 'ray'" in r.stdout + r.stderr, r.stdout + r.stderr
+    assert r.returncode == 2 and "--executor must be one of pool, local, slurm, got 'ray'" in r.stdout + r.stderr, r.stdout + r.stderr
     r = run_ablate(grid, '--executor', 'local', '--executor_opt', 'partition=gpu', cwd=tmp_path)
     assert r.returncode == 2 and '--executor_opt partition' in r.stdout + r.stderr, r.stdout + r.stderr
     r = run_ablate(grid, '--executor_opt', 'partition=gpu', cwd=tmp_path)              # options without a submitit executor

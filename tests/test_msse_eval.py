@@ -51,7 +51,7 @@ def test_folder_of_masks_and_polarity(tmp_path):
     assert list(pairs.mask_path.map(lambda p: Path(p).name)) == ['im0.png', 'im1.png']       # paired by file stem
     assert np.allclose(pairs.hole_ratio, 12 * 12 / 48 ** 2, atol=1e-4)
     wrong = run('--images', str(images), '--masks', str(masks), '--hole_is', 'white', '--size', '48', '--out', str(out))
-    assert wrong.returncode != 0 and "hole_is='black'" in wrong.stderr                      # an inverted mask is named
+    assert wrong.returncode != 0 and '--hole_is black' in wrong.stderr                       # an inverted mask is named, with the option that reads it
 
 
 def test_bad_arguments_are_named(tmp_path):
@@ -60,7 +60,7 @@ def test_bad_arguments_are_named(tmp_path):
 
 
 @pytest.mark.parametrize('args, expected', [
-    (['--baselines', 'sharpie'], "--baselines: unknown sharpie"),
+    (['--baselines', 'sharpie'], "--baselines must be a comma-separated list of telea, navier_stokes, biharmonic, none, got 'sharpie'"),
     (['--threads', '0'], '--threads must be a positive integer'),
     (['--images', '/no/such/folder'], '--images /no/such/folder: no such folder or image file'),
 ])
