@@ -15,7 +15,8 @@ from .knockout import knockout_table
 from .reporting import paired_bootstrap
 
 # %% auto #0
-__all__ = ['screen_runs', 'screen_knockouts', 'screen_scores', 'screen_verdict', 'plot_screen', 'knockouts_tex', 'screen_tex']
+__all__ = ['screen_runs', 'screen_knockouts', 'screen_scores', 'screen_verdict', 'gradient_profile', 'plot_screen',
+           'knockouts_tex', 'screen_tex', 'screen_summary']
 
 # %% ../nbs/24_diagnosis.ipynb #dia0006
 def screen_runs(sweep_dir: str | Path) -> pd.DataFrame:
@@ -27,7 +28,11 @@ def screen_runs(sweep_dir: str | Path) -> pd.DataFrame:
         p = r.get('parameters', {})
         rows.append(dict(variant=r['variant'], seed=r['seed'], run=path.parent, psnr_hole=r['metrics'].get('psnr_hole'),
                          **{k: p.get(k) for k in ('lambda_structure', 'structure_input', 'structure_oracle', 'detach_coarse')}))
-    return pd.DataFrame(rows, columns=['variant', 'seed', 'run', 'psnr_hole', 'lambda_structure', 'structure_input', 'structure_oracle', 'detach_coarse'])
+    runs = pd.DataFrame(rows, columns=['variant', 'seed', 'run', 'psnr_hole', 'lambda_structure', 'structure_input', 'structure_oracle', 'detach_coarse'])
+    info = Path(sweep_dir) / 'sweep.json'   # the grid's own order of its cells, when the sweep recorded it
+    order = list(json.loads(info.read_text()).get('variants', {})) if info.exists() else []
+    rank = {v: i for i, v in enumerate(order)}
+    return runs.sort_values(['variant', 'seed'], key=lambda s: s.map(rank).fillna(len(rank)) if s.name == 'variant' else s, kind='stable').reset_index(drop=True)
 
 def screen_knockouts(runs: pd.DataFrame, metric: str = 'psnr_hole') -> pd.DataFrame:
     "Per variant, the knock-out table of its runs pooled over seeds (`knockout_table` on every seed's per-pair scores)."
@@ -68,6 +73,21 @@ def screen_verdict(knockouts: pd.DataFrame, scores: pd.DataFrame, gain_target: f
                          not_worse=bool(not np.isfinite(s.ci_high) or s.ci_high >= 0)))
     return pd.DataFrame(rows)
 
+# %% ../nbs/24_diagnosis.ipynb #dia5001
+def gradient_profile(model, cfg, image, mask) -> dict:
+    "Per component (`training.component_of`): gradient norm over weight norm for one batch through `model` and `cfg`'s loss (float32, training mode)."
+    from msse_inpaint.losses import InpaintingLoss
+    from msse_inpaint.training import component_of
+    import torch
+    model = model.float().train(); model.zero_grad()
+    out = model(image, mask, return_attention=False)
+    InpaintingLoss.from_config(cfg)(out, image, mask)['total'].backward()
+    groups = {}
+    for name, p in model.named_parameters():
+        if p.grad is not None: groups.setdefault(component_of(name), []).append(p)
+    norm = lambda ts: float(torch.stack([t.float().norm() for t in ts]).norm())
+    return {c: norm([p.grad for p in ps]) / max(norm([p.detach() for p in ps]), 1e-12) for c, ps in groups.items()}
+
 # %% ../nbs/24_diagnosis.ipynb #dia0015
 def plot_screen(knockouts: pd.DataFrame, metric_label: str = 'hole PSNR (dB)', path=None):
     "Small multiples: per cell of the screen, each knock-out's paired difference with its interval (chapter 23's figure per cell)."
@@ -75,7 +95,7 @@ def plot_screen(knockouts: pd.DataFrame, metric_label: str = 'hole PSNR (dB)', p
     from msse_inpaint.reporting import save_figure
     variants = list(dict.fromkeys(knockouts.variant))
     names = list(dict.fromkeys(knockouts.knockout))
-    fig, axes = plt.subplots(1, len(variants), figsize=(2.6 * len(variants), 0.32 * len(names) + 1.4), sharey=True, squeeze=False)
+    fig, axes = plt.subplots(1, len(variants), figsize=(2.6 * len(variants), 0.32 * len(names) + 1.4), sharey=True, sharex=True, squeeze=False)
     for ax, v in zip(axes[0], variants):
         t = knockouts[knockouts.variant == v].set_index('knockout').reindex(names)
         y = np.arange(len(names))[::-1]
@@ -113,3 +133,20 @@ def screen_tex(verdict: pd.DataFrame, caption: str, label: str) -> str:
                      f'{iv(r.refinement_gain, r.gain_low, r.gain_high)} & {iv(r.s_cost, r.s_cost_low, r.s_cost_high)} \\\\')
     return '\n'.join(lines + ['\\bottomrule', '\\end{tabular}', '\\end{table}']) + '\n'
 
+
+# %% ../nbs/24_diagnosis.ipynb #dia9100
+def screen_summary(verdict: pd.DataFrame, knockouts: pd.DataFrame, gain_target: float = 0.3, s_target: float = 0.1) -> str:
+    "The screen's outcome in sentences: which cells meet the targets, and otherwise which came closest, by how much, with the MDE."
+    iv = lambda m, lo, hi: f'{m:+.3f} dB [{lo:+.3f}, {hi:+.3f}]'
+    ok = verdict[verdict.gain_ok & verdict.s_ok & verdict.not_worse]
+    lines = [f'Cells meeting all three targets (gain >= {gain_target} dB, S cost >= {s_target} dB, both intervals above zero, '
+             f'not worse than the baseline): {", ".join(ok.variant) if len(ok) else "none"}.']
+    for col, lo, hi, what, name in (('s_cost', 's_cost_low', 's_cost_high', 'replacing S by a constant costs', 'S_constant'),
+                                    ('refinement_gain', 'gain_low', 'gain_high', 'the refinement adds', 'coarse')):
+        best = verdict.loc[verdict[col].idxmax()]
+        mde = knockouts[(knockouts.variant == best.variant) & (knockouts.knockout == name)].mde
+        lines.append(f'Largest where {what}: {best.variant}, {iv(best[col], best[lo], best[hi])}'
+                     + (f' (minimum detectable effect {float(mde.iloc[0]):.3f} dB)' if len(mde) else '') + '.')
+    best = verdict.loc[verdict.vs_reference.idxmax()]
+    lines.append(f'Best full model against the baseline: {best.variant}, {iv(best.vs_reference, best.vs_ref_low, best.vs_ref_high)}.')
+    return '\n'.join(lines)
