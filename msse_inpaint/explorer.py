@@ -599,7 +599,8 @@ def load_checkpoint(self: MaskExplorer, path: str | Path, trusted: bool = False)
     if not path.is_file(): raise FileNotFoundError(f'checkpoint file not found: {path}')
     model = msse_inference.load_model(path, device=self.device)
     epoch = getattr(model, 'checkpoint_info', {}).get('epoch')
-    return self.set_model(model, f'trained checkpoint {path}' + (f' (epoch {epoch})' if epoch is not None else ''), checkpoint_path=path)
+    shown = Path(path).resolve().relative_to(repo_root()) if Path(path).resolve().is_relative_to(repo_root()) else path   # no machine path in saved pages
+    return self.set_model(model, f'trained checkpoint {shown}' + (f' (epoch {epoch})' if epoch is not None else ''), checkpoint_path=path)
 
 @patch
 def use_default_checkpoint(self: MaskExplorer) -> bool:
