@@ -77,16 +77,12 @@ def screen_verdict(knockouts: pd.DataFrame, scores: pd.DataFrame, gain_target: f
 def gradient_profile(model, cfg, image, mask) -> dict:
     "Per component (`training.component_of`): gradient norm over weight norm for one batch through `model` and `cfg`'s loss (float32, training mode)."
     from msse_inpaint.losses import InpaintingLoss
-    from msse_inpaint.training import component_of
-    import torch
+    from msse_inpaint.training import component_norms
     model = model.float().train(); model.zero_grad()
     out = model(image, mask, return_attention=False)
     InpaintingLoss.from_config(cfg)(out, image, mask)['total'].backward()
-    groups = {}
-    for name, p in model.named_parameters():
-        if p.grad is not None: groups.setdefault(component_of(name), []).append(p)
-    norm = lambda ts: float(torch.stack([t.float().norm() for t in ts]).norm())
-    return {c: norm([p.grad for p in ps]) / max(norm([p.detach() for p in ps]), 1e-12) for c, ps in groups.items()}
+    weights = component_norms(model, 'weight')
+    return {comp: g / max(weights[comp], 1e-12) for comp, g in component_norms(model).items()}
 
 # %% ../nbs/24_diagnosis.ipynb #dia0015
 def plot_screen(knockouts: pd.DataFrame, metric_label: str = 'hole PSNR (dB)', path=None):

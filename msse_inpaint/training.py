@@ -39,9 +39,9 @@ __all__ = ['METRIC_NAMES', 'LR_FLOOR', 'LOGGED_LOSSES', 'DIAGNOSTIC_PREFIXES', '
            'InpaintingBatch', 'ProgressiveWeighting', 'BF16Autocast', 'NonFiniteLossError', 'NonFiniteGuard',
            'ClipGradients', 'PerImageMetric', 'validation_metrics', 'get_rng_state', 'set_rng_state', 'rng_preserved',
            'plot_losses', 'plot_val_metrics', 'predict_samples', 'plot_structure_attention', 'RunLogger',
-           'Checkpointer', 'StopAfterEpoch', 'component_of', 'TrainingDiagnostics', 'plot_diagnostics', 'run_dir',
-           'build_learner', 'train', 'config_from_args', 'train_parser', 'train_options', 'config_overrides',
-           'as_option_error', 'msse_train']
+           'Checkpointer', 'StopAfterEpoch', 'component_of', 'component_norms', 'TrainingDiagnostics',
+           'plot_diagnostics', 'run_dir', 'build_learner', 'train', 'config_from_args', 'train_parser', 'train_options',
+           'config_overrides', 'as_option_error', 'msse_train']
 
 # %% ../nbs/30_training.ipynb #7eecb764
 def flatten_terms(terms: dict) -> dict[str, torch.Tensor]:
@@ -380,19 +380,21 @@ def component_of(name: str) -> str:
         return f'{parts[2]}_{kind}'
     return 'refine_convs'
 
+def component_norms(model: nn.Module, of: str = 'grad') -> dict[str, float]:
+    "Per component (`component_of`), the norm of the parameters' gradients (`of='grad'`) or of the weights themselves (`of='weight'`)."
+    groups = {}
+    for name, p in model.named_parameters():
+        t = p.grad if of == 'grad' else p.detach()
+        if p.requires_grad and t is not None: groups.setdefault(component_of(name), []).append(t.detach().float().norm())
+    return {comp: float(torch.stack(norms).norm()) for comp, norms in groups.items()}
+
 class TrainingDiagnostics(Callback):
     "Per epoch: relative gradient norm per component, the attention's alpha/beta, the refinement's correction and gain -> `learn.epoch_diagnostics`."
     order = 10   # before ClipGradients (11): the gradients as the loss made them
-    def before_fit(self):
-        self.groups = {}
-        for name, p in self.model.named_parameters():
-            if p.requires_grad: self.groups.setdefault(component_of(name), []).append(p)
-        self.learn.epoch_diagnostics = {}
+    def before_fit(self): self.learn.epoch_diagnostics = {}
     def before_epoch(self): self.grad_sums, self.steps, self.delta, self.gain = {}, 0, [], []
     def before_step(self):
-        for comp, params in self.groups.items():
-            grads = [p.grad.detach().float().norm() for p in params if p.grad is not None]
-            if grads: self.grad_sums[comp] = self.grad_sums.get(comp, 0.0) + float(torch.stack(grads).norm())
+        for comp, norm in component_norms(self.model).items(): self.grad_sums[comp] = self.grad_sums.get(comp, 0.0) + norm
         self.steps += 1
     def after_batch(self):
         if self.training or not isinstance(self.pred, dict) or 'delta' not in self.pred: return
@@ -406,11 +408,8 @@ class TrainingDiagnostics(Callback):
 
 @patch
 def after_epoch(self: TrainingDiagnostics):
-    row = {}
-    for comp, params in self.groups.items():
-        if comp in self.grad_sums and self.steps:
-            weight = float(torch.stack([p.detach().float().norm() for p in params]).norm())
-            row[f'gradrel_{comp}'] = self.grad_sums[comp] / self.steps / max(weight, 1e-12)
+    weights = component_norms(self.model, 'weight')
+    row = {f'gradrel_{comp}': total / self.steps / max(weights[comp], 1e-12) for comp, total in self.grad_sums.items() if self.steps}
     stages = getattr(getattr(self.model, 'refine', None), 'stages', None) or getattr(getattr(getattr(self.model, '_orig_mod', None), 'refine', None), 'stages', {})
     for name, stage in stages.items():
         for which in ('alpha', 'beta'):
