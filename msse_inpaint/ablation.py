@@ -614,7 +614,7 @@ GRID_FILE = Check('a grid YAML file (relative: from the working directory or the
                 kernel=text('a Jupyter kernel name'), jobs=count(), executor=one_of('pool', 'local', 'slurm'),
                 executor_opt=text('key=value submitit options'))
 def msse_ablate(
-    grid: str,                       # YAML grid file (relative paths resolve from the repository root)
+    grid: str,                       # YAML grid file (relative: from the working directory, else the repository root; paths inside it: from the repository root)
     data: str = None,                # image folder (with train/ and val/, or one folder): overrides train_root/val_root
     preset: str = None,              # configuration preset for every run (overrides the grid's)
     out: str = None,                 # sweep folder (default: the grid's output_dir)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import torch
 
-from .core import atomic_torch_save
+from .core import atomic_torch_save, portable
 from .config import Config, make_config, upgrade_fields, PRESETS
 
 # %% auto #0
@@ -81,8 +81,9 @@ def config_from_checkpoint(ck: dict, **overrides) -> Config:
 
 # %% ../nbs/15_checkpoint.ipynb #9b1ac7b2
 def export_checkpoint(source: str | Path, dest: str | Path, half: bool = True, info: dict | None = None) -> Path:
-    "Write the shippable part of training checkpoint `source` to `dest` (weights in half precision by default, plus `info`)."
+    "Write the shippable part of training checkpoint `source` to `dest` (weights in half precision by default, plus `info`; paths made `portable`)."
     ck = read_checkpoint(source)
     model = {k: v.half() if half and torch.is_tensor(v) and v.is_floating_point() else v for k, v in ck['model'].items()}
     keep = {k: ck[k] for k in ('config', 'epoch', 'metrics', 'best', 'history') if k in ck}
-    return atomic_torch_save({**keep, 'model': model, 'exported_from': str(source), 'info': dict(info or {})}, dest)
+    # a shipped file carries no path of the machine that trained it (train_root, out_dir, the source checkpoint)
+    return atomic_torch_save(portable({**keep, 'exported_from': str(source), 'info': dict(info or {})}) | {'model': model}, dest)

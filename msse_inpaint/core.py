@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #65560065
 from __future__ import annotations
-import fcntl, os, random, shutil, sys, tempfile, warnings
+import fcntl, os, random, re, shutil, sys, tempfile, warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Sequence
@@ -14,7 +14,7 @@ import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['IMAGE_EXTENSIONS', 'WRITE_FIGURES_ENV', 'USER_ERRORS', 'repo_root', 'figures_dir', 'shared_data_dir',
+__all__ = ['IMAGE_EXTENSIONS', 'WRITE_FIGURES_ENV', 'USER_ERRORS', 'repo_root', 'figures_dir', 'shared_data_dir', 'portable',
            'seed_everything', 'as_generator', 'check_positive_int', 'get_device', 'NotAnImageError', 'is_image_file',
            'read_image_array', 'image_size', 'read_image', 'check_image', 'atomic_write', 'atomic_write_text',
            'atomic_torch_save', 'save_image', 'writing_figures', 'save_thesis_figure', 'UserError', 'FolderLockedError',
@@ -44,6 +44,27 @@ def shared_data_dir() -> Path | None:
     for path in candidates:
         if path.is_dir(): return path.resolve()
     return None
+
+# %% ../nbs/00_core.ipynb #824bfec5
+def _machine_folders() -> list[tuple[str, str]]:
+    "The absolute folders `portable` replaces, longest first so that the repository wins over the folder above it."
+    root = repo_root()
+    folders = {str(root): '.', str(root.parent): '..', str(Path.home()): '~', str(Path(tempfile.gettempdir())): '<tmp>'}
+    if (data := shared_data_dir()) is not None: folders.setdefault(str(data), '../shared/data')
+    for folder in list(folders):   # a folder reached through a link is written both ways
+        folders.setdefault(str(Path(folder).resolve()), folders[folder])
+    return sorted(((f, n) for f, n in folders.items() if len(f) > 1), key=lambda fn: -len(fn[0]))
+
+def portable(x):
+    "`x` (a path, a text, or a dict/list of them) with this machine's folders written as relative or named ones."
+    if isinstance(x, dict): return {k: portable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)): return type(x)(portable(v) for v in x)
+    if not isinstance(x, (str, Path)): return x
+    text = str(x)
+    for folder, name in _machine_folders():
+        text = re.sub(re.escape(folder) + r'(?![\w.-])', lambda m: name, text)
+    # the repository itself is '.', and a path inside it is plain relative ('figures/a.png', not './figures/a.png')
+    return re.sub(r'(?<![\w.~/-])\./(?=\S)', '', text)
 
 # %% ../nbs/00_core.ipynb #8dcaf75c
 def seed_everything(seed: int = 42, deterministic: bool = False) -> np.random.Generator:

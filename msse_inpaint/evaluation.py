@@ -4,7 +4,7 @@
 
 # %% ../nbs/22_evaluation.ipynb #c13c64db
 from __future__ import annotations
-import json, math, platform, subprocess, sys, time
+import json, math, platform, subprocess, sys, tempfile, time
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -15,7 +15,7 @@ from fastcore.script import call_parse, store_true
 from .cli import (console_script, text, one_of, listed, existing_file, existing_folders, output_folder, pixels,
                               count, number, DEVICE, WORK_SIZE, FLAG)
 
-from .core import (repo_root, atomic_write, atomic_write_text, shared_data_dir, show_grid, check_image, check_positive_int,
+from .core import (repo_root, portable, atomic_write, atomic_write_text, shared_data_dir, show_grid, check_image, check_positive_int,
                                folder_lock, prepare_outputs, user_errors, message_options)
 from .data import (list_images, builtin_items, resolve_item, portable_ref, load_item, read_mask, as_mask,
                                seeded_subset, write_pairs_csv, read_pairs_csv, PAIR_COLUMNS, load_pair_row)
@@ -142,7 +142,7 @@ def build_pairs(images=None,                  # folders / files / references (li
                 rows.append(dict(image_path=ref, mask_path=None, mask_generator=kind, mask_seed=mask_seed,
                                  hole_ratio=ratio, bin=bin_label(ratio), mask_hole_is='white'))
     else:
-        files = list_images(resolve_item(masks))
+        files = list_images(resolve_item(masks), what='mask')
         by_stem = {p.stem: p for p in files}
         stems = [Path(str(it)).stem for it in items]
         if all(s in by_stem for s in stems):
@@ -387,17 +387,19 @@ def run_evaluation(methods: dict[str, Callable], pairs: pd.DataFrame, out: str |
     `include`: folders of earlier runs on the same pairs whose other methods join the tables and figures (not re-scored).
     `out` is locked while it is written; one holding an earlier run's outputs is refused, or with `overwrite` cleared of them first."""
     out = Path(out)
+    # a wrong --include is refused before anything is written: a pairs.csv left behind would refuse the corrected command
+    with tempfile.TemporaryDirectory() as tmp:
+        earlier = included_results(include, write_pairs_csv(pairs, Path(tmp) / 'pairs.csv'), size) if include else pd.DataFrame()
     with folder_lock(out, what='msse_eval run'):
         if overwrite and any(Path(f).resolve() == out.resolve() for f in include):
             raise ValueError(f'--include {out} is the output folder that --overwrite would clear: write to another --out')
         prepare_outputs(out, EVAL_OUTPUTS, overwrite, what='msse_eval run')
-        return _run_evaluation(methods, pairs, out, size, grid, use_lpips, seed, settings, log_every, include)
+        return _run_evaluation(methods, pairs, out, size, grid, use_lpips, seed, settings, log_every, earlier)
 
-def _run_evaluation(methods, pairs, out, size, grid, use_lpips, seed, settings, log_every, include) -> dict:
+def _run_evaluation(methods, pairs, out, size, grid, use_lpips, seed, settings, log_every, earlier) -> dict:
     import matplotlib; import matplotlib.pyplot as plt
     left_out = list(getattr(pairs, 'attrs', {}).get('skipped', []))   # mask files build_pairs could not use
     write_pairs_csv(pairs, out / 'pairs.csv')
-    earlier = included_results(include, out / 'pairs.csv', size)   # checked before the long scoring starts
     t0 = time.time()
     per_image = evaluate(methods, out / 'pairs.csv', size=size, use_lpips=use_lpips, log_every=log_every)
     elapsed = time.time() - t0
@@ -422,7 +424,7 @@ def _run_evaluation(methods, pairs, out, size, grid, use_lpips, seed, settings, 
                                                 skimage=skimage.__version__, numpy=np.__version__),
                 commit=_git_commit(), created=time.strftime('%Y-%m-%d %H:%M:%S'), cpu=cpu_class(),
                 precision_paths={m: getattr(getattr(fn, 'fast_path', None), 'describe', lambda: 'float32 (classical method)')() for m, fn in methods.items()})
-    atomic_write_text(out / 'run.json', json.dumps(info, indent=2))
+    atomic_write_text(out / 'run.json', json.dumps(portable(info), indent=2))   # no path of this machine in a shipped file
     return dict(out=out, per_image=per_image, summary=summary, table=table, info=info)
 
 # %% ../nbs/22_evaluation.ipynb #4ed2c076

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .core import atomic_write, atomic_write_text, figures_dir, repo_root, to_display
+from .core import atomic_write, atomic_write_text, figures_dir, portable, repo_root, to_display
 from .ablation import run_scores, paired_effects, Design
 from .reporting import METRIC_LABELS, LOWER_IS_BETTER, mean_ci, summarise, save_figure, latex_escape, deprecated, paired_bootstrap
 

@@ -37,12 +37,13 @@ def resolve_path(ref: str | Path) -> Path:
 class EmptyFolderError(ValueError):
     "Raised when a folder holds no image files; the message names the folder."
 
-def list_images(root: str | Path, recursive: bool = True) -> list[Path]:
+def list_images(root: str | Path, recursive: bool = True, what: str = 'image') -> list[Path]:
     "Image files under `root` (recursively), sorted; non-image files skipped with a counted warning; a clear error on a missing or empty folder."
-    if root is None: raise ValueError('An image folder is required (got None)')
+    # `what`: 'image' or 'mask', so that an error about a folder of masks says so (both are image files)
+    if root is None: raise ValueError(f'A {what} folder is required (got None)')
     root = Path(root).expanduser()
-    if not root.exists(): raise FileNotFoundError(f'Image folder not found: {root}')
-    if not root.is_dir(): raise NotADirectoryError(f'Expected a folder of images, got a file: {root}')
+    if not root.exists(): raise FileNotFoundError(f'{what.capitalize()} folder not found: {root}')
+    if not root.is_dir(): raise NotADirectoryError(f'Expected a folder of {what}s, got a file: {root}')
     images, others = [], []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith('.')) if recursive else []
@@ -54,7 +55,7 @@ def list_images(root: str | Path, recursive: bool = True) -> list[Path]:
         warnings.warn(f'{root}: skipped {len(others)} non-image file(s) (e.g. {examples}); '
                       f'image extensions are {", ".join(IMAGE_EXTENSIONS)}', stacklevel=2)
     if not images:
-        raise EmptyFolderError(f'No image files found in {root}' + (' or its subfolders' if recursive else '')
+        raise EmptyFolderError(f'No {what} files found in {root}' + (' or its subfolders' if recursive else '')
                                + (f' ({len(others)} other file(s) skipped)' if others else ' (the folder is empty)'))
     return sorted(images, key=lambda p: p.relative_to(root).as_posix())
 

@@ -203,7 +203,7 @@ def collect_pairs(test_root: str | Path | None = None, mask_root: str | Path | N
     masks = None
     if mask_root is not None:
         masks = {}
-        for p in list_images(mask_root):
+        for p in list_images(mask_root, what='mask'):
             if p.stem in masks: raise ValueError(f'{mask_root}: two masks share the name {p.stem!r} ({masks[p.stem].name}, {p.name})')
             masks[p.stem] = p
         if missing := [_name(i) for i in items if _name(i) not in masks]:

@@ -14,7 +14,8 @@ import torch
 from fastcore.script import store_true
 from .cli import console_script, text, listed, existing_file, output_folder, pixels, count, DEVICE, WORK_SIZE, FLAG
 
-from .core import repo_root, atomic_write, atomic_write_text, check_positive_int, prepare_outputs, user_errors, shared_data_dir
+from .fast_path import cpu_class
+from .core import repo_root, portable, atomic_write, atomic_write_text, check_positive_int, prepare_outputs, user_errors, shared_data_dir
 from .data import load_pair_row, write_pairs_csv
 from .evaluation import build_pairs, read_pairs_csv, read_pairs_csv_rows
 from .masks import NVIDIA_BINS
@@ -233,7 +234,8 @@ def msse_knockout(checkpoint: str = None,   # checkpoint to examine (default: th
         atomic_write_text(folder / 'knockout.md', text)
         import matplotlib.pyplot as plt
         plt.close(plot_knockouts(res, path=folder / 'knockout.png', title=f'Knock-outs of {Path(checkpoint).name if checkpoint else "the shipped model"}'))
-        atomic_write_text(folder / 'run.json', json.dumps(dict(checkpoint=checkpoint or 'shipped', images=images, masks=masks, bins=bin_list,
+        path = getattr(getattr(model, 'fast_path', None), 'describe', lambda: 'float32')()
+        atomic_write_text(folder / 'run.json', json.dumps(portable(dict(checkpoint=checkpoint or 'shipped', cpu=cpu_class(), precision_path=path, images=images, masks=masks, bins=bin_list,
                           per_bin=per_bin, max_images=max_images, pairs=pairs, size=size, seed=seed, work_size=work_size, n_pairs=len(table),
-                          n_skipped=len(scores.attrs['skipped']), hparams=model.hparams, seconds=round(time.time() - t0, 1)), indent=2, default=str))
+                          n_skipped=len(scores.attrs['skipped']), hparams=model.hparams, seconds=round(time.time() - t0, 1))), indent=2, default=str))
     print(text)

@@ -137,7 +137,7 @@ class PerceptualLoss(nn.Module):
         path = Path(weights) if weights is not None else vgg16_weights_path()
         if not path.is_file():
             raise FileNotFoundError(
-                f'The perceptual loss needs the torchvision VGG16 ImageNet weights, expected at {path} '
+                f'The perceptual loss needs the torchvision VGG16 ImageNet weights, expected at {portable(path)} '
                 f'(file {VGG16_WEIGHTS_FILE}); they are never downloaded. Copy that file there, pass its path, '
                 f'or set lambda_perceptual=0.')
         state = torch.load(path, map_location='cpu', weights_only=True)

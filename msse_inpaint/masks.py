@@ -357,7 +357,7 @@ def folder_mask_paths(root: str | Path) -> list[Path]:
     "The image files under `root` (recursive, sorted; listed once per process), or a clear error for a missing or empty folder."
     from msse_inpaint.files import list_images
     key = str(Path(root).expanduser().resolve())
-    if key not in _FOLDER_LISTINGS: _FOLDER_LISTINGS[key] = list_images(root)   # raises naming the folder when it is empty or absent
+    if key not in _FOLDER_LISTINGS: _FOLDER_LISTINGS[key] = list_images(root, what='mask')   # raises naming the folder when it is empty or absent
     return _FOLDER_LISTINGS[key]
 
 def check_folder_masks(root, hole_is) -> list[Path]:

@@ -13,7 +13,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from .core import check_image
+from .core import check_image, portable
 from .data import as_mask
 from .reporting import mean_ci, summarise as _summarise, deprecated
 
@@ -216,11 +216,11 @@ def lpips_status() -> tuple[bool, str]:
     spec = importlib.util.find_spec('lpips')
     if spec is None or not spec.submodule_search_locations: return False, 'the lpips package is not installed; LPIPS not computed'
     linear = Path(list(spec.submodule_search_locations)[0]) / 'weights' / 'v0.1' / 'alex.pth'
-    if not linear.is_file(): return False, f'LPIPS linear weights missing ({linear}); LPIPS not computed'
+    if not linear.is_file(): return False, f'LPIPS linear weights missing ({portable(linear)}); LPIPS not computed'
     backbone = Path(torch.hub.get_dir()) / 'checkpoints' / ALEXNET_WEIGHTS_FILE
     if not backbone.is_file():
-        return False, f'AlexNet backbone weights not present locally (expected {backbone}); LPIPS not computed'
-    return True, f'LPIPS v0.1 AlexNet (backbone {backbone})'
+        return False, f'AlexNet backbone weights not present locally (expected {portable(backbone)}); LPIPS not computed'
+    return True, f'LPIPS v0.1 AlexNet (backbone {portable(backbone)})'
 
 def _lpips_model(device: str | torch.device = 'cpu'):
     key = str(device)

@@ -479,7 +479,9 @@ def _has_run(folder: Path) -> bool:
 def _start_clean(folder: Path, overwrite: bool, init_weights) -> None:
     "Under the folder's lock: refuse a folder holding a run (unless `overwrite`), then delete every file an earlier run wrote there."
     if _has_run(folder) and not overwrite:
-        raise FileExistsError(f'{folder} already holds a run (log.csv or checkpoints): resume from one of its checkpoints, '
+        last = folder / 'checkpoints' / 'last.pth'   # name the file a resume would start from, when there is one
+        resume = f' (--resume {last})' if last.is_file() else ''
+        raise FileExistsError(f'{folder} already holds a run (log.csv or checkpoints): resume from one of its checkpoints{resume}, '
                               'pass overwrite=True (--overwrite) to replace it (its files are deleted first), or choose another save_dir')
     if init_weights is not None and overwrite and Path(init_weights).resolve().is_relative_to(folder.resolve()):
         raise ValueError(f'init_weights {init_weights} lies in the run folder {folder} that overwrite would clear; '

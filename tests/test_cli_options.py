@@ -159,3 +159,89 @@ def test_advice_of_msse_eval_works_when_followed(tmp_path, advice):
     code, err = run_in(tmp_path, lambda: run_console_script(SCRIPTS['msse_eval'], base + chosen, 'msse_eval'))
     assert code == 0, f'{chosen} was recommended but does not work: {err[-800:]}'
     assert (tmp_path / 'out' / 'per_image.csv').is_file()
+
+
+# Every other message that tells the user what to do, followed as a user would: the advice is read from the one-line error
+# (not known to the test in advance), added to the same command, and the command must then run (exit status 0). Paths
+# the message names must exist.
+TINY_TRAIN = ['--config', 'debug', '--image_size', '32', '--base_channels', '8', '--batch_size', '4', '--train_subset', '8',
+              '--val_subset', '4', '--epochs', '1', '--device', 'cpu', '--quiet']
+
+
+def _advice(err: str, pattern: str) -> list[str]:
+    "The command-line words a one-line error recommends (the first group of `pattern`), split as a shell would."
+    import re, shlex
+    assert 'Traceback' not in err, err
+    line = err.strip().splitlines()[-1]   # progress lines may come first; the error is one line, the last
+    assert ': error: ' in line, err
+    m = re.search(pattern, line)
+    assert m, f'no advice matching {pattern!r} in: {err}'
+    return shlex.split(m.group(1))
+
+
+def _train(tmp_path, args):
+    from msse_inpaint.training import msse_train
+    return run_in(tmp_path, lambda: msse_train([str(a) for a in args]))
+
+
+def test_msse_train_advice_works_when_followed(tmp_path):
+    "msse_train's advice (--overwrite, a larger --epochs, --init_weights for weights only), each followed, runs."
+    from msse_inpaint.checkpoint import export_checkpoint
+    run = tmp_path / 'run'
+    assert _train(tmp_path, TINY_TRAIN + ['--save_dir', run])[0] == 0
+    code, err = _train(tmp_path, TINY_TRAIN + ['--save_dir', run])        # the same folder again
+    assert code == 2
+    resume = _advice(err, r'\((--resume \S+)\)')
+    assert Path(resume[1]).is_file(), f'the advice names {resume[1]}, which does not exist'
+    code, err2 = _train(tmp_path, TINY_TRAIN + ['--save_dir', run] + _advice(err, r'\((--overwrite)\)'))
+    assert code == 0, err2[-600:]
+    last = run / 'checkpoints' / 'last.pth'
+    code, err = _train(tmp_path, ['--resume', last, '--quiet'])           # finished: 1 of 1 epochs
+    assert code == 2
+    option = _advice(err, r'\((--epochs)\)')
+    code, err2 = _train(tmp_path, ['--resume', last, '--quiet'] + option + ['2'])
+    assert code == 0, err2[-600:]
+    weights = export_checkpoint(last, tmp_path / 'weights.pth')               # weights only: not resumable
+    code, err = _train(tmp_path, ['--resume', weights, '--quiet'])
+    advice = _advice(err, r'\((--init_weights \S+)\)')
+    assert Path(advice[1]).is_file(), f'the advice names {advice[1]}, which does not exist'
+    code, err2 = _train(tmp_path, TINY_TRAIN + ['--save_dir', tmp_path / 'from_weights'] + advice)
+    assert code == 0, err2[-600:]
+
+
+def test_msse_eval_advice_works_when_followed(tmp_path):
+    "msse_eval: a rerun into a finished folder (--overwrite) and an --include of other pairs (--pairs), each followed, run."
+    eval_ = lambda args: run_in(tmp_path, lambda: run_console_script(SCRIPTS['msse_eval'], [str(a) for a in args], 'msse_eval'))
+    base = ['--baselines', 'telea', '--size', '64', '--grid', '0']
+    first = tmp_path / 'first'
+    assert eval_(base + ['--max_images', '2', '--out', first])[0] == 0
+    code, err = eval_(base + ['--max_images', '2', '--out', first])
+    assert code == 2
+    code, err2 = eval_(base + ['--max_images', '2', '--out', first] + _advice(err, r'\((--overwrite)\)'))
+    assert code == 0, err2[-600:]
+    other = base + ['--out', tmp_path / 'second', '--include', first]
+    code, err = eval_(other + ['--max_images', '3'])   # 3 images: other pairs than the included run's
+    assert code == 2
+    advice = _advice(err, r'\((--pairs \S+)\)')
+    assert Path(advice[1]).is_file(), f'the advice names {advice[1]}, which does not exist'
+    code, err2 = eval_(other + advice)   # the pairs file now says which images
+    assert code == 0, err2[-600:]
+
+
+def test_msse_test_and_msse_ablate_advice_works_when_followed(tmp_path):
+    "msse_test's mask of another size (--fit_mask) and msse_ablate's executor options without an executor (--executor local)."
+    import numpy as np
+    from PIL import Image
+    Image.fromarray(np.full((64, 64, 3), 128, np.uint8)).save(tmp_path / 'img.png')
+    m = np.zeros((32, 32), np.uint8); m[8:16, 8:16] = 255; Image.fromarray(m).save(tmp_path / 'mask.png')
+    args = ['--image_path', str(tmp_path / 'img.png'), '--mask_path', str(tmp_path / 'mask.png'), '--save_dir', str(tmp_path / 'out'), '--device', 'cpu']
+    code, err = run_in(tmp_path, lambda: run_console_script(SCRIPTS['msse_test'], args, 'msse_test'))
+    assert code == 2
+    code, err2 = run_in(tmp_path, lambda: run_console_script(SCRIPTS['msse_test'], args + _advice(err, r'msse_test (--fit_mask)'), 'msse_test'))
+    assert code == 0 and (tmp_path / 'out' / 'img_inpainted.png').is_file(), err2[-600:]
+    grid = POSITIONALS['msse_ablate'] + ['--dry_run', '--out', str(tmp_path / 'sweep')]
+    code, err = run_in(tmp_path, lambda: run_console_script(SCRIPTS['msse_ablate'], grid + ['--executor_opt', 'timeout_min=5'], 'msse_ablate'))
+    assert code == 2
+    advice = _advice(err, r'add (--executor local) or')
+    code, err2 = run_in(tmp_path, lambda: run_console_script(SCRIPTS['msse_ablate'], grid + ['--executor_opt', 'timeout_min=5'] + advice, 'msse_ablate'))
+    assert code == 0, err2[-600:]

@@ -55,6 +55,7 @@ def test_executed_chapters_print_stable_temporary_paths():
     tmp = tempfile.gettempdir()
     assert stable_paths(f'run folder {tmp}/msse_training_eujrm9xt/cli done') == 'run folder $TMPDIR/msse_training_XXXXXXXX/cli done'
     assert stable_paths(f'-> {tmp}/tmp723wgjej') == '-> $TMPDIR/tmpXXXXXXXX'
+    assert stable_paths('<tmp>/msse_figures_demo_ab12cd34/x.png') == '$TMPDIR/msse_figures_demo_XXXXXXXX/x.png'   # as core.portable writes it
     with tempfile.TemporaryDirectory(prefix='msse_x_') as a, tempfile.TemporaryDirectory(prefix='msse_x_') as b:
         assert a != b and stable_paths(a) == stable_paths(b) == '$TMPDIR/msse_x_XXXXXXXX'
     for plain in (f'{tmp}/results.csv and /work/main/nbs', f'{tmp}/experiment.ipynb', f'{tmp}/my_notebook.ipynb'):   # not made by tempfile

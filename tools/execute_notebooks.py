@@ -27,7 +27,8 @@ def directives(source: str) -> set[str]:
 
 
 # A folder made by tempfile (mkdtemp / TemporaryDirectory): 'tmp' or a prefix ending in '_', then 8 random characters.
-TEMP_FOLDER = re.compile(re.escape(tempfile.gettempdir()) + r"""/((?:[A-Za-z0-9.-]+_)+|tmp)[a-z0-9_]{8}(?=[/\s'",:;)\]]|$)""")   # no extension
+# Printed as it is or as msse_inpaint.core.portable writes it (`<tmp>/...`).
+TEMP_FOLDER = re.compile('(?:' + re.escape(tempfile.gettempdir()) + '|<tmp>)' + r"""/((?:[A-Za-z0-9.-]+_)+|tmp)[a-z0-9_]{8}(?=[/\s'",:;)\]]|$)""")   # no extension
 
 
 def stable_paths(text: str) -> str:

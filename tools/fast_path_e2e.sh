@@ -9,10 +9,13 @@ data="${1:-$root/../shared/data/celebahq/train}"
 out="${2:-$(mktemp -d)}"
 [[ -d "$data" ]] || { echo "fast_path_e2e: no folder of training images at $data" >&2; exit 2; }
 common=(--config default --train_root "$data" --train_subset 48 --val_subset 8 --image_size 256 --epochs 1 --quiet ${MSSE_E2E_ARGS:-})
+portable_lines() {   # the output is kept as a result file: no path of this machine in it (msse_inpaint.core.portable)
+  "$root/.venv/bin/python" -c 'import sys; from msse_inpaint.core import portable; sys.stdout.writelines(portable(line) for line in sys.stdin)'
+}
 run() {   # run LABEL EXTRA...: one whole process, timed
   local label="$1"; shift
   local t0; t0=$(date +%s.%N)
-  "$root/.venv/bin/msse_train" "${common[@]}" --save_dir "$out/$label" "$@" | sed "s/^/[$label] /"
+  "$root/.venv/bin/msse_train" "${common[@]}" --save_dir "$out/$label" "$@" | portable_lines | sed "s/^/[$label] /"
   python3 -c "import sys; print(f'{sys.argv[1]}: {float(sys.argv[3]) - float(sys.argv[2]):.1f} s')" "$label" "$t0" "$(date +%s.%N)" | tee -a "$out/times.txt"
 }
 : > "$out/times.txt"
