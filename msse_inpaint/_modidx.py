@@ -1070,4 +1070,6 @@ d = { 'settings': { 'branch': 'main',
                                        'msse_inpaint.training.train_options': ('training.html#train_options', 'msse_inpaint/training.py'),
                                        'msse_inpaint.training.train_parser': ('training.html#train_parser', 'msse_inpaint/training.py'),
                                        'msse_inpaint.training.validation_metrics': ( 'training.html#validation_metrics',
-                                                                                     'msse_inpaint/training.py')}}}
+                                                                                     'msse_inpaint/training.py'),
+                                       'msse_inpaint.training.write_skipped_images': ( 'training.html#write_skipped_images',
+                                                                                       'msse_inpaint/training.py')}}}

@@ -297,7 +297,7 @@ class InpaintingDataset(Dataset):
         self.mask_params, self.allow_upscale = dict(mask_params or {}), allow_upscale
         if cache == 'auto': cache = len(self.items) * 3 * self.load_size**2 <= CACHE_BYTES
         self.cache: dict[int, torch.Tensor] | None = {} if cache else None
-        self.corrupt: list[str] = []
+        self.corrupt: dict[str, str] = {}   # file -> why it could not be read (training writes it to skipped.csv)
 
     def __len__(self) -> int: return len(self.items)
 
@@ -319,7 +319,7 @@ def _image(self: InpaintingDataset, i: int) -> tuple[int, torch.Tensor]:
         if self.cache is not None and j in self.cache: return j, self.cache[j].float() / 255
         try: image = load_item(self.items[j], self.load_size, self.allow_upscale)
         except NotAnImageError as e:
-            if str(self.items[j]) not in self.corrupt: self.corrupt.append(str(self.items[j]))
+            self.corrupt.setdefault(str(self.items[j]), str(e))
             warnings.warn(f'skipped a corrupt image ({len(self.corrupt)} so far in this dataset): {e}', stacklevel=2)
             continue
         # 8 bits per channel, as the files hold them: cached or not, training sees the same values

@@ -22,7 +22,7 @@ from fastcore.basics import patch
 from .cli import one_line_errors
 from fastcore.docments import docments
 
-from .core import repo_root, seed_everything, check_positive_int, get_device, atomic_write, atomic_write_text, atomic_torch_save, to_display
+from .core import repo_root, portable, seed_everything, check_positive_int, get_device, atomic_write, atomic_write_text, atomic_torch_save, to_display
 from .config import Config, make_config, load_config, PRESETS, PATH_FIELDS
 from .data import get_dataloaders_from_config, parse_pair as _parse_pair
 from .models import InpaintingNetwork
@@ -38,8 +38,8 @@ from .distributed import prepare_process, main_process_lock, is_main_process, di
 __all__ = ['METRIC_NAMES', 'LR_FLOOR', 'LOGGED_LOSSES', 'DIAGNOSTIC_PREFIXES', 'RUN_OUTPUTS', 'flatten_terms', 'ProgressiveLoss',
            'InpaintingBatch', 'ProgressiveWeighting', 'BF16Autocast', 'NonFiniteLossError', 'NonFiniteGuard',
            'ClipGradients', 'PerImageMetric', 'validation_metrics', 'get_rng_state', 'set_rng_state', 'rng_preserved',
-           'plot_losses', 'plot_val_metrics', 'predict_samples', 'plot_structure_attention', 'RunLogger',
-           'Checkpointer', 'StopAfterEpoch', 'component_of', 'component_norms', 'TrainingDiagnostics',
+           'plot_losses', 'plot_val_metrics', 'predict_samples', 'plot_structure_attention', 'write_skipped_images',
+           'RunLogger', 'Checkpointer', 'StopAfterEpoch', 'component_of', 'component_norms', 'TrainingDiagnostics',
            'plot_diagnostics', 'run_dir', 'build_learner', 'train', 'config_from_args', 'train_parser', 'train_options',
            'config_overrides', 'as_option_error', 'msse_train']
 
@@ -265,6 +265,14 @@ def plot_structure_attention(image, mask, out: dict, title: str | None = None):
 # %% ../nbs/30_training.ipynb #d1agpref
 DIAGNOSTIC_PREFIXES = ('gradrel_', 'alpha_', 'beta_', 'delta_', 'refine_gain')   # the log columns of TrainingDiagnostics (below)
 
+# %% ../nbs/30_training.ipynb #200224fe
+def write_skipped_images(dls, folder: str | Path) -> Path | None:
+    "`folder/skipped.csv`: the images the training and validation datasets of `dls` could not read, with the reason (None when none)."
+    # with DataLoader worker processes (num_workers > 0) each worker keeps its own list, and only the warnings remain
+    rows = [{'split': split, 'image_path': portable(path), 'reason': why} for split, dl in (('train', dls.train), ('valid', dls.valid))
+            for path, why in getattr(dl.dataset, 'corrupt', {}).items()]
+    return write_csv(rows, Path(folder) / 'skipped.csv') if rows else None
+
 # %% ../nbs/30_training.ipynb #de25d558
 class RunLogger(Callback):
     "Per epoch: every loss term (train/valid), weights, lr, gradient norm and validation metrics -> `log.csv`, TensorBoard, figures."
@@ -298,7 +306,7 @@ class RunLogger(Callback):
         if (clip := getattr(self.learn, 'clip_gradients', None)) is not None and clip.norms: row['grad_norm'] = float(torch.stack(clip.norms).mean())
         row.update({m.name: m.value for m in self.learn.metrics}, **(getattr(self.learn, 'epoch_diagnostics', None) or {}))   # + TrainingDiagnostics'
         self.history.append(row)
-        write_csv(self.history, self.folder / 'log.csv')
+        write_csv(self.history, self.folder / 'log.csv'); write_skipped_images(self.dls, self.folder)
         if self.writer is not None:
             for k, v in row.items():
                 if k == 'epoch': continue
@@ -471,7 +479,7 @@ def build_learner(cfg: Config, dls=None, folder: str | Path | None = None, cbs=N
 # %% ../nbs/30_training.ipynb #08071312
 from .core import folder_lock, prepare_outputs, cli_error, USER_ERRORS
 
-RUN_OUTPUTS = ('log.csv', 'config.json', 'loss.png', 'valmetrics.png', 'diagnostics.png', 'val_epoch_*.png', 'maps_epoch_*.png', 'checkpoints', 'logs')
+RUN_OUTPUTS = ('log.csv', 'skipped.csv', 'config.json', 'loss.png', 'valmetrics.png', 'diagnostics.png', 'val_epoch_*.png', 'maps_epoch_*.png', 'checkpoints', 'logs')
 
 def _has_run(folder: Path) -> bool:
     return (folder / 'log.csv').exists() or any((folder / 'checkpoints').glob('*.pth'))

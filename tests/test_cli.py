@@ -173,3 +173,18 @@ def test_test_bad_checkpoint(tmp_path):
     (tmp_path / 'junk.pth').write_bytes(b'not a checkpoint')
     code, err = cli_error(msse_test, checkpoint=str(tmp_path / 'junk.pth'), save_dir=str(tmp_path / 'o'))
     assert code == 2 and 'could not be read as a checkpoint' in err, err
+
+
+def test_msse_train_lists_unreadable_training_images(tmp_path):
+    "A damaged file in the training folder is skipped, the run goes on, and the run folder's skipped.csv names it with the reason."
+    import csv
+    import numpy as np
+    from PIL import Image
+    images = tmp_path / 'faces'; images.mkdir()
+    for i in range(9): Image.fromarray(np.random.default_rng(i).integers(0, 255, (40, 40, 3), dtype=np.uint8)).save(images / f'{i}.png')
+    (images / 'damaged.png').write_bytes(b'not a png')
+    i = TINY.index('--train_subset'); args = TINY[:i] + TINY[i + 2:]   # every image of the folder
+    r = run('msse_train', *args, '--train_root', images, '--save_dir', tmp_path / 'run')
+    assert r.returncode == 0, r.stderr[-800:]
+    rows = list(csv.DictReader(open(tmp_path / 'run' / 'skipped.csv')))
+    assert [Path(row['image_path']).name for row in rows] == ['damaged.png'] and 'could not be read' in rows[0]['reason'], rows
