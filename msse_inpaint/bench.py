@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from fastcore.script import call_parse, store_true
 from .cli import (console_script, Check, listed, count, pixel_list, output_file, output_folder, existing_folder,
-                              FLAG, _device_ok)
+                              FLAG, is_device_name)
 
 from .core import get_device
 from .config import PRESETS, make_config, Config
@@ -283,7 +283,7 @@ def comparison_report(result: dict) -> str:
     return '\n'.join(lines)
 
 # %% ../nbs/32_bench.ipynb #devicesc
-DEVICES = Check("'auto' or a comma-separated list of cpu, cuda, cuda:N", lambda v: str(v) == 'auto' or all(_device_ok(d.strip()) for d in str(v).split(',')),
+DEVICES = Check("'auto' or a comma-separated list of cpu, cuda, cuda:N", lambda v: str(v) == 'auto' or all(is_device_name(d.strip()) for d in str(v).split(',')),
                 bad=('gpu',))
 
 

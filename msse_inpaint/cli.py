@@ -16,9 +16,9 @@ from .core import cli_error, user_errors, USER_ERRORS
 
 # %% auto #0
 __all__ = ['MISSING_PATH', 'EXISTING_FILE', 'FLAG', 'DEVICE', 'WORK_SIZE', 'HOLE_RANGE', 'Check', 'count', 'pixels', 'number',
-           'one_of', 'listed', 'existing_file', 'existing_folder', 'output_folder', 'output_file', 'text', 'integers',
-           'pixel_list', 'existing_folders', 'one_line_errors', 'command_parser', 'check_options', 'console_script',
-           'run_console_script']
+           'one_of', 'listed', 'existing_file', 'existing_folder', 'output_folder', 'output_file', 'text',
+           'is_device_name', 'integers', 'pixel_list', 'existing_folders', 'one_line_errors', 'command_parser',
+           'check_options', 'console_script', 'run_console_script']
 
 # %% ../nbs/00c_cli.ipynb #cli0006
 @dataclass(frozen=True)
@@ -95,10 +95,11 @@ FLAG = Check('a switch', lambda v: isinstance(v, bool))
 
 
 # %% ../nbs/00c_cli.ipynb #cli120a
-def _device_ok(v) -> bool:
+def is_device_name(v) -> bool:
+    "A device the command line accepts: 'auto', 'cpu', 'cuda' or 'cuda:N' (whether it is present is checked when it is used)."
     v = str(v)
     return v in ('auto', 'cpu', 'cuda') or (v.startswith('cuda:') and v[5:].isdigit())
-DEVICE = Check("'auto', 'cpu', 'cuda' or 'cuda:N'", _device_ok, bad=('gpu',))
+DEVICE = Check("'auto', 'cpu', 'cuda' or 'cuda:N'", is_device_name, bad=('gpu',))
 
 def _work_size_ok(v) -> bool: return str(v) in ('auto', 'native') or (str(v).isdigit() and int(v) >= 16)
 WORK_SIZE = Check("'auto', 'native' or a number of pixels >= 16", _work_size_ok, bad=('big', '8'))
