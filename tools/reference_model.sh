@@ -9,6 +9,14 @@
 #   tools/reference_model.sh ship      # half-precision export of the last stage's last epoch into the package
 #   tools/reference_model.sh eval      # msse_eval at 256 px: NVIDIA masks by bin (faces, BSD100), the earlier masks (faces)
 #   tools/reference_model.sh card      # MODEL_CARD.md and thesis/tables/reference_model.tex from the logs and the evaluation
+#
+# The next reference model (issue 23), trained in stages of at most ~150 minutes on the 2-core CPU, each continued by the
+# next session from the committed half-precision weights of the one before (runs/ is not kept between sessions):
+#   tools/reference_model.sh next1     # stage 1: the screen's closest recipe, s_input (chapter 24): S supervised by the ground
+#                                      # truth's edge strength and an input channel of the refinement; 96 px windows of faces
+#                                      # loaded at 256 px, 10 epochs at lr 1e-3 (~45 min with 2 threads on an AMD Zen 4)
+#   tools/reference_model.sh keep next1   # its last weights (half precision), log.csv and config.json into
+#                                      # experiments/reference/next1/, to commit
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -50,5 +58,23 @@ case "${1:-}" in
       --size 256 --threads 2 --out results/reference_legacy_masks --overwrite ;;
   card)
     $BIN/python tools/model_card.py --run "$RUN" --checkpoint "$SHIPPED" --out msse_inpaint/weights/MODEL_CARD.md ;;
-  *) echo "usage: $0 train|finetune|refine|ship|eval|card" >&2; exit 2 ;;
+  next1)
+    # The recipe of the knock-out screen's s_input cell (architecture fields: fixed from the first stage on), at the
+    # screen's settings for everything else, trained longer; every hole size from 5 % so that small holes, where the
+    # classical fills are strongest, are learned too.
+    $BIN/msse_train --config default --structure_input --lambda_structure 0.2 \
+      --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
+      --image_size 96 --load_size 256 --mask_kind mixed --val_mask_kind mixed --hole_range 0.05,0.6 \
+      --epochs 10 --batch_size 8 --lr 1e-3 --save_dir runs/next1 --seed 0 --checkpoint_every 1 --threads 2 --quiet ;;
+  keep)
+    # What the next session needs of a stage: its last weights in half precision, its log and its configuration.
+    stage="${2:?usage: $0 keep STAGE (a run folder under runs/)}"
+    [[ -f "runs/$stage/checkpoints/last.pth" ]] || { echo "keep: no runs/$stage/checkpoints/last.pth" >&2; exit 2; }
+    mkdir -p "experiments/reference/$stage"
+    $BIN/python -c "from msse_inpaint.checkpoint import export_checkpoint; export_checkpoint('runs/$stage/checkpoints/last.pth', 'experiments/reference/$stage/weights.pth')"
+    $BIN/python -c "import json, sys; from msse_inpaint.core import portable; print(json.dumps(portable(json.load(open(sys.argv[1]))), indent=2))" \
+      "runs/$stage/config.json" > "experiments/reference/$stage/config.json"
+    cp "runs/$stage/log.csv" "experiments/reference/$stage/log.csv"
+    ls -l "experiments/reference/$stage" ;;
+  *) echo "usage: $0 train|finetune|refine|ship|eval|card|next1|keep STAGE" >&2; exit 2 ;;
 esac
