@@ -14,10 +14,10 @@ from fastcore.script import call_parse, store_true
 from .cli import (console_script, Check, one_of, existing_file, existing_folder, output_folder, pixels, count, number,
                               DEVICE, HOLE_RANGE, FLAG)
 
-from .core import (repo_root, get_device, read_image, save_image, NotAnImageError, atomic_torch_save, check_image, folder_lock,
+from .core import (repo_root, portable, get_device, read_image, save_image, NotAnImageError, atomic_torch_save, check_image, folder_lock,
                                prepare_outputs, user_errors, UserError, message_options)
 from .config import Config
-from .data import (list_images, load_item, builtin_items, SyntheticImage, as_mask, read_mask, load_pair,
+from .data import (list_images, load_item, portable_ref, builtin_items, SyntheticImage, as_mask, read_mask, load_pair,
                                load_and_resize, parse_pair)
 from .masks import make_mask
 from .models import InpaintingNetwork
@@ -221,7 +221,8 @@ def collect_pairs(test_root: str | Path | None = None, mask_root: str | Path | N
                 source = f'{mask_kind}:seed=[{seed},{i}]'
         except (ValueError, OSError) as e:   # a corrupt image or mask file: this item is skipped, the rest are scored
             skipped.append({'item': str(item), 'error': str(e)}); warnings.warn(f'skipped {item}: {e}'); continue
-        pairs.append({'name': name, 'image': image, 'mask': mask, 'mask_source': source})
+        image_source = portable(portable_ref(item))   # where a same-stem output name came from (a record: no machine path)
+        pairs.append({'name': name, 'image': image, 'mask': mask, 'image_source': image_source, 'mask_source': portable(source)})
     if skipped: warnings.warn(f'{len(skipped)} item(s) skipped in {test_root or "the built-in images"}')
     if not pairs: raise ValueError(f'No readable image/mask pairs in {test_root} ({len(skipped)} skipped; first: {skipped[0]["error"] if skipped else "-"})')
     return pairs
@@ -242,7 +243,7 @@ def run_test(model: InpaintingNetwork, pairs: list[dict], save_dir: str | Path, 
             out = inpaint(model, p['image'], p['mask'])
             save_image(out['output'], save_dir / 'inpainted' / f"{p['name']}.png")
             save_image(p['mask'], save_dir / 'masks' / f"{p['name']}.png")
-            calc.update(out['output'], p['image'], p['mask'], name=p['name'], mask_source=p['mask_source'])
+            calc.update(out['output'], p['image'], p['mask'], name=p['name'], image_source=p['image_source'], mask_source=p['mask_source'])
             if len(shown) < n_show: shown.append((p['image'], p['mask'], out))
         if shown:
             image, mask = torch.stack([s[0] for s in shown]), torch.stack([s[1] for s in shown])
