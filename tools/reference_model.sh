@@ -17,6 +17,9 @@
 #                                      # loaded at 256 px, 10 epochs at lr 1e-3 (~45 min with 2 threads on an AMD Zen 4)
 #   tools/reference_model.sh keep next1   # its last weights (half precision), log.csv and config.json into
 #                                      # experiments/reference/next1/, to commit
+#   tools/reference_model.sh next2     # stage 2: from next1's committed weights, 128 px windows of the faces at 256 px,
+#                                      # 24 epochs at lr 5e-4 (~2 h with 2 threads on an AMD Zen 4: ~5 min an epoch); then
+#                                      # `keep next2`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -66,6 +69,13 @@ case "${1:-}" in
       --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
       --image_size 96 --load_size 256 --mask_kind mixed --val_mask_kind mixed --hole_range 0.05,0.6 \
       --epochs 10 --batch_size 8 --lr 1e-3 --save_dir runs/next1 --seed 0 --checkpoint_every 1 --threads 2 --quiet ;;
+  next2)
+    # The same recipe (the architecture fields come with the weights' config and must match), at the larger window.
+    $BIN/msse_train --config default --structure_input --lambda_structure 0.2 \
+      --init_weights experiments/reference/next1/weights.pth \
+      --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
+      --image_size 128 --load_size 256 --mask_kind mixed --val_mask_kind mixed --hole_range 0.05,0.6 \
+      --epochs 24 --batch_size 8 --lr 5e-4 --save_dir runs/next2 --seed 1 --checkpoint_every 1 --threads 2 --quiet ;;
   keep)
     # What the next session needs of a stage: its last weights in half precision, its log and its configuration.
     stage="${2:?usage: $0 keep STAGE (a run folder under runs/)}"
@@ -76,5 +86,5 @@ case "${1:-}" in
       "runs/$stage/config.json" > "experiments/reference/$stage/config.json"
     cp "runs/$stage/log.csv" "experiments/reference/$stage/log.csv"
     ls -l "experiments/reference/$stage" ;;
-  *) echo "usage: $0 train|finetune|refine|ship|eval|card|next1|keep STAGE" >&2; exit 2 ;;
+  *) echo "usage: $0 train|finetune|refine|ship|eval|card|next1|next2|keep STAGE" >&2; exit 2 ;;
 esac
