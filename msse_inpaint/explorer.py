@@ -14,7 +14,7 @@ import torch
 from fastcore.basics import patch
 from PIL import Image
 
-from .core import repo_root, get_device, read_image, save_image, to_display, show_grid, NotAnImageError, shared_data_dir
+from .core import repo_root, portable, get_device, read_image, save_image, to_display, show_grid, NotAnImageError, shared_data_dir
 from . import data as msse_data
 from . import masks as msse_masks
 from . import inference as msse_inference
@@ -599,7 +599,7 @@ def load_checkpoint(self: MaskExplorer, path: str | Path, trusted: bool = False)
     if not path.is_file(): raise FileNotFoundError(f'checkpoint file not found: {path}')
     model = msse_inference.load_model(path, device=self.device)
     epoch = getattr(model, 'checkpoint_info', {}).get('epoch')
-    shown = Path(path).resolve().relative_to(repo_root()) if Path(path).resolve().is_relative_to(repo_root()) else path   # no machine path in saved pages
+    shown = portable(path)   # no machine path in saved pages
     return self.set_model(model, f'trained checkpoint {shown}' + (f' (epoch {epoch})' if epoch is not None else ''), checkpoint_path=path)
 
 @patch
