@@ -14,9 +14,11 @@ from fastcore.basics import patch
 from .core import renamed_argument   # old argument names forward with a warning (00_core)
 
 # %% auto #0
-__all__ = ['BIAS_EPS', 'STAGE_DIMS', 'ATTENTION_STAGES', 'structure_bias', 'key_bias_attention', 'StructureBiasedAttention',
-           'AttentionProbe', 'pool_matrix', 'LongRangeAttention', 'window_partition', 'window_merge', 'WindowAttention',
-           'StageSpec', 'register_attention_stage', 'unregister_attention_stage', 'make_stage', 'overlay_attention']
+__all__ = ['BIAS_EPS', 'ATTENTION_KERNELS', 'MATMUL_MAX_KEYS', 'STAGE_DIMS', 'ATTENTION_STAGES', 'structure_bias',
+           'fold_key_bias', 'flash_kernel', 'matmul_kernel', 'choose_attention_kernel', 'key_bias_attention',
+           'StructureBiasedAttention', 'AttentionProbe', 'pool_matrix', 'LongRangeAttention', 'window_partition',
+           'window_merge', 'WindowAttention', 'StageSpec', 'register_attention_stage', 'unregister_attention_stage',
+           'make_stage', 'overlay_attention']
 
 # %% ../nbs/13_attention.ipynb #5889099e
 BIAS_EPS = 0.01  # the epsilon in log(eps + S): bounds the bias below by alpha*log(0.01) ~ -4.6*alpha
@@ -44,27 +46,50 @@ def structure_bias(structure_key: torch.Tensor | None,  # (N, K) structure confi
 # %% ../nbs/13_attention.ipynb #bc8cc913
 def _softplus_inverse(y: float) -> float: return math.log(math.expm1(y))
 
+def fold_key_bias(q, k, v, bias, multiple: int = 1):
+    "`(qq, kk, vv)` with the per-key bias in one extra channel: `qq kk^T = q k^T + bias / scale`; zero channels pad to `multiple`."
+    # [q, 1] . [k, b / scale] * scale = q.k * scale + b: the same softmax with no mask at all
+    scale, pad = 1.0 / math.sqrt(q.shape[-1]), -(q.shape[-1] + 1) % multiple   # zero channels change no dot product
+    qq = torch.cat([q, q.new_ones(*q.shape[:-1], 1), q.new_zeros(*q.shape[:-1], pad)], -1)
+    kk = torch.cat([k, (bias.to(k.dtype) / scale).transpose(-1, -2).expand(*k.shape[:-1], 1), k.new_zeros(*k.shape[:-1], pad)], -1)
+    vv = torch.cat([v, v.new_zeros(*v.shape[:-1], 1 + pad)], -1)   # SDPA's fused kernels want one head size for q, k and v
+    return qq, kk, vv
+
+def flash_kernel(q, k, v, bias, multiple):
+    "SDPA's fused (flash) kernel on the folded channels; a bias-free call goes to SDPA as it is."
+    if bias is None: return F.scaled_dot_product_attention(q, k, v)
+    qq, kk, vv = fold_key_bias(q, k, v, bias, multiple)
+    return F.scaled_dot_product_attention(qq, kk, vv, scale=1.0 / math.sqrt(q.shape[-1]))[..., :q.shape[-1]]
+
+def matmul_kernel(q, k, v, bias, multiple):
+    "Two batched matrix products and a softmax on the folded channels: autograd saves one weight matrix per window."
+    scale = 1.0 / math.sqrt(q.shape[-1])
+    if bias is not None: q, k, _ = fold_key_bias(q, k, v[..., :0], bias)   # v stays as it is: no kernel here needs one head size
+    return torch.matmul(torch.matmul(q * scale, k.transpose(-2, -1)).softmax(-1), v)
+
+ATTENTION_KERNELS = {'flash': flash_kernel, 'matmul': matmul_kernel}   # name -> fn(q, k, v, bias | None, multiple), all the same softmax
+MATMUL_MAX_KEYS = 128   # 'auto' takes the matmul kernel on a bf16 CPU up to this many keys per query (the 8x8 windows)
+
+def choose_attention_kernel(device_type: str, dtype: torch.dtype, keys: int) -> str:
+    "The kernel 'auto' means: 'matmul' for short key sequences in bf16 on a CPU, where the flash kernel's backward is slow; else 'flash'."
+    return 'matmul' if device_type == 'cpu' and dtype == torch.bfloat16 and keys <= MATMUL_MAX_KEYS else 'flash'
+
 def key_bias_attention(q: torch.Tensor,             # (N, h, Lq, d) queries
                        k: torch.Tensor,             # (N, h, Lk, d) keys
                        v: torch.Tensor,             # (N, h, Lk, d) values
                        bias: torch.Tensor | None,   # (N, h, 1, Lk) additive bias of each key, or None
                        fused: bool = True,          # fold the bias into one extra channel (False: a float attn_mask)
                        multiple: int | None = None, # pad the head size to a multiple of this (None: 8 on CUDA, whose fused kernels want it; 1 elsewhere)
+                       kernel: str = 'auto',        # with fused: a key of ATTENTION_KERNELS, or 'auto' (choose_attention_kernel)
                       ) -> torch.Tensor:            # (N, h, Lq, d)
-    "`softmax(q k^T / sqrt(d) + bias) v` through SDPA; with `fused`, the per-key bias rides in one extra query/key channel."
-    if bias is None: return F.scaled_dot_product_attention(q, k, v)
-    if not fused:   # the bias as a float mask, cast to the query dtype as autocast needs
+    "`softmax(q k^T / sqrt(d) + bias) v`; with `fused`, the per-key bias rides in one extra query/key channel of `kernel`."
+    if bias is not None and not fused:   # the bias as a float mask, cast to the query dtype as autocast needs
         return F.scaled_dot_product_attention(q, k, v, attn_mask=bias.to(q.dtype).expand(*q.shape[:3], k.shape[2]))
-    # A float mask that needs a gradient sends SDPA to its unfused math path (bmm, softmax, bmm, each saved for backward).
-    # A bias that depends only on the key is a dot product with a constant query channel instead:
-    # [q, 1] . [k, b / scale] * scale = q.k * scale + b, so the fused kernel computes exactly the same softmax.
-    d, scale = q.shape[-1], 1.0 / math.sqrt(q.shape[-1])
-    multiple = (8 if q.is_cuda else 1) if multiple is None else multiple
-    pad = -(d + 1) % multiple                                 # zero channels change no dot product
-    qq = torch.cat([q, q.new_ones(*q.shape[:-1], 1), q.new_zeros(*q.shape[:-1], pad)], -1)
-    kk = torch.cat([k, (bias.to(k.dtype) / scale).transpose(-1, -2).expand(*k.shape[:-1], 1), k.new_zeros(*k.shape[:-1], pad)], -1)
-    vv = torch.cat([v, v.new_zeros(*v.shape[:-1], 1 + pad)], -1)   # SDPA's fused kernels want one head size for q, k and v
-    return F.scaled_dot_product_attention(qq, kk, vv, scale=scale)[..., :d]
+    # A float mask that needs a gradient sends SDPA to its unfused math path (bmm, softmax, bmm, each saved for backward);
+    # a bias that depends only on the key is a dot product with a constant query channel instead (fold_key_bias).
+    if kernel == 'auto': kernel = choose_attention_kernel(q.device.type, q.dtype, k.shape[-2])
+    if kernel not in ATTENTION_KERNELS: raise ValueError(f'attention kernel {kernel!r}: expected auto or one of {", ".join(ATTENTION_KERNELS)}')
+    return ATTENTION_KERNELS[kernel](q, k, v, bias, (8 if q.is_cuda else 1) if multiple is None else multiple)
 
 # %% ../nbs/13_attention.ipynb #54d28693
 class StructureBiasedAttention(nn.Module):
@@ -116,7 +141,8 @@ class StructureBiasedAttention(nn.Module):
         k, v = self.to_kv(self.norm_kv(xkv)).chunk(2, dim=-1)
         return q, self._heads(k), self._heads(v), self.bias(structure_key, valid_key)
 
-    fused = True   # False: the bias as a float mask (SDPA's math path); see `key_bias_attention`
+    fused = True      # False: the bias as a float mask (SDPA's math path); see `key_bias_attention`
+    kernel = 'auto'   # with fused: which of ATTENTION_KERNELS computes the softmax ('auto': choose_attention_kernel)
 
     @staticmethod
     def explicit_weights(q, k, bias):
@@ -128,8 +154,8 @@ class StructureBiasedAttention(nn.Module):
 # %% ../nbs/13_attention.ipynb #6005f608
 @patch
 def attend(self: StructureBiasedAttention, q, k, v, bias):
-    "`softmax(q k^T / sqrt(d) + bias) v`, `(N,h,Lq,d)`, through `key_bias_attention` (fused unless `self.fused` is False)."
-    return key_bias_attention(q, k, v, bias, fused=self.fused)
+    "`softmax(q k^T / sqrt(d) + bias) v`, `(N,h,Lq,d)`, through `key_bias_attention` (fused unless `self.fused` is False, with `self.kernel`)."
+    return key_bias_attention(q, k, v, bias, fused=self.fused, kernel=self.kernel)
 
 @patch
 def merge(self: StructureBiasedAttention, o): return o.transpose(1, 2).reshape(o.shape[0], o.shape[2], self.dim)

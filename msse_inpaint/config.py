@@ -81,6 +81,7 @@ class Config:
     channels_last: bool = True         # channels-last memory for the network where it helps (see fast_path)
     compile: str = 'auto'              # torch.compile of the network: 'auto' (where it pays off: CUDA), 'on', 'off'
     fused_attention: bool = True       # the structure bias folded into SDPA's fused kernel (False: a float mask, math path)
+    attention_kernel: str = 'auto'     # with fused_attention: 'flash' (SDPA), 'matmul' (batched matrix products) or 'auto' (matmul for windows in bf16 on a CPU)
 
     def __post_init__(self):
         self.loss_weights = {**default_loss_weights(), **dict(self.loss_weights)}   # a term not given keeps its default
@@ -91,7 +92,6 @@ class Config:
         weights = self.__dict__.get('loss_weights') or {}
         if name.startswith('lambda_') and name[len('lambda_'):] in weights: return weights[name[len('lambda_'):]]
         raise AttributeError(f'{type(self).__name__!r} object has no attribute {name!r}')
-
 PATH_FIELDS = ('train_root', 'val_root', 'mask_root', 'init_weights', 'save_dir')   # files and folders: the CLI makes them absolute
 
 # %% ../nbs/03_config.ipynb #ec759889
@@ -134,6 +134,8 @@ def validate_config(cfg: Config) -> None:
     need(cfg.device == 'auto' or cfg.device == 'cpu' or str(cfg.device).startswith('cuda'), 'device', "'auto', 'cpu' or 'cuda[:N]'")
     need(cfg.precision in PRECISIONS, 'precision', f'one of {", ".join(PRECISIONS)}')
     need(cfg.compile in COMPILE_MODES, 'compile', f'one of {", ".join(COMPILE_MODES)}')
+    from msse_inpaint.attention import ATTENTION_KERNELS   # the kernel registry, read now (kernels may be added at runtime)
+    need(cfg.attention_kernel == 'auto' or cfg.attention_kernel in ATTENTION_KERNELS, 'attention_kernel', f'auto or one of {", ".join(ATTENTION_KERNELS)}')
     for name in ['structure_encoder', 'channels_last', 'fused_attention', 'structure_input', 'structure_oracle', 'detach_coarse']:
         need(isinstance(getattr(cfg, name), bool), name, 'True or False')
     if cfg.structure_encoder is False:   # what reads or shapes S needs a structure map

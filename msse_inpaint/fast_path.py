@@ -66,6 +66,7 @@ class FastPath:
     channels_last: bool = False
     compile: bool = False
     fused_attention: bool = True
+    attention_kernel: str = 'auto'   # with fused_attention: a key of msse_inpaint.attention.ATTENTION_KERNELS, or 'auto'
     notes: tuple[str, ...] = ()
 
     def autocast(self):
@@ -80,8 +81,16 @@ class FastPath:
 
     def describe(self) -> str:
         parts = ['bf16 autocast' if self.bf16 else 'float32', 'channels-last' if self.channels_last else None,
-                 'compiled' if self.compile else 'eager', 'fused attention' if self.fused_attention else 'attention math path']
+                 'compiled' if self.compile else 'eager', f'fused attention ({self.kernels()})' if self.fused_attention else 'attention math path']
         return ', '.join(p for p in parts if p)
+
+    def kernels(self) -> str:
+        "Which attention kernel runs, in words: the forced one, or what 'auto' picks for short and long key sequences here."
+        from msse_inpaint.attention import choose_attention_kernel, MATMUL_MAX_KEYS
+        if self.attention_kernel != 'auto': return f'{self.attention_kernel} kernel'
+        dtype = torch.bfloat16 if self.bf16 else torch.float32
+        short, long = (choose_attention_kernel(self.device.type, dtype, n) for n in (MATMUL_MAX_KEYS, MATMUL_MAX_KEYS + 1))
+        return f'{short} kernel' if short == long else f'{short} kernel up to {MATMUL_MAX_KEYS} keys, {long} beyond'
 
 # %% ../nbs/04_fast_path.ipynb #fbc2c5a2
 PLAIN = dict(precision='fp32', channels_last=False, compile='off', fused_attention=False)   # the plain float32 eager path
@@ -91,6 +100,7 @@ def resolve_fast_path(device: str | torch.device = 'cpu',
                       channels_last: bool = True,    # channels-last memory (applied with bf16 unless forced)
                       compile: str = 'auto',         # 'auto', 'on' or 'off'
                       fused_attention: bool = True,
+                      attention_kernel: str = 'auto',      # 'auto' or a key of ATTENTION_KERNELS (with fused_attention)
                       force_channels_last: bool = False,   # channels-last even without bf16 (to measure it)
                       flags: set[str] | None = None) -> FastPath:
     "The `FastPath` the switches give on `device`, with a note for each fallback."
@@ -98,7 +108,13 @@ def resolve_fast_path(device: str | torch.device = 'cpu',
     device = torch.device(device)
     if precision not in PRECISIONS: raise ValueError(f'precision={precision!r}: expected one of {", ".join(PRECISIONS)}')
     if compile not in COMPILE_MODES: raise ValueError(f'compile={compile!r}: expected one of {", ".join(COMPILE_MODES)}')
+    from msse_inpaint.attention import ATTENTION_KERNELS
+    if attention_kernel != 'auto' and attention_kernel not in ATTENTION_KERNELS:
+        raise ValueError(f'attention_kernel={attention_kernel!r}: expected auto or one of {", ".join(ATTENTION_KERNELS)}')
     notes = []
+    if attention_kernel != 'auto' and not fused_attention:
+        notes.append(f'attention_kernel={attention_kernel!r} computes the folded bias, which fused_attention=False turns off: '
+                     'the float-mask math path instead'); attention_kernel = 'auto'
     native, why = native_bf16(device, flags) if precision != 'fp32' else (False, '')
     if precision == 'auto': bf16 = native
     elif precision == 'bf16':
@@ -110,7 +126,7 @@ def resolve_fast_path(device: str | torch.device = 'cpu',
     if compile == 'on' and not _compiler_available(device):
         notes.append('torch.compile asked for, but no C++ compiler was found for its CPU kernels: eager instead'); comp = False
     else: comp = compile == 'on' or (compile == 'auto' and device.type == 'cuda')
-    return FastPath(device, bf16, cl, comp, bool(fused_attention), tuple(notes))
+    return FastPath(device, bf16, cl, comp, bool(fused_attention), attention_kernel, tuple(notes))
 
 def _compiler_available(device) -> bool:
     if torch.device(device).type != 'cpu': return True
@@ -119,10 +135,10 @@ def _compiler_available(device) -> bool:
 
 # %% ../nbs/04_fast_path.ipynb #4d710c8b
 def fast_path_from_config(cfg, device: str | torch.device | None = None) -> FastPath:
-    "`resolve_fast_path` with the four switches of a `msse_inpaint.config.Config` (device: `cfg.device` unless given)."
+    "`resolve_fast_path` with the five switches of a `msse_inpaint.config.Config` (device: `cfg.device` unless given)."
     from msse_inpaint.core import get_device
     return resolve_fast_path(get_device(cfg.device if device is None else device), cfg.precision, cfg.channels_last,
-                             cfg.compile, cfg.fused_attention)
+                             cfg.compile, cfg.fused_attention, cfg.attention_kernel)
 
 # %% ../nbs/04_fast_path.ipynb #cd81387b
 def apply_fast_path(model: nn.Module, fp: FastPath) -> nn.Module:
@@ -130,7 +146,7 @@ def apply_fast_path(model: nn.Module, fp: FastPath) -> nn.Module:
     from msse_inpaint.attention import StructureBiasedAttention
     model = model.to(memory_format=fp.memory_format())
     for m in model.modules():
-        if isinstance(m, StructureBiasedAttention): m.fused = fp.fused_attention
+        if isinstance(m, StructureBiasedAttention): m.fused, m.kernel = fp.fused_attention, fp.attention_kernel
     if fp.compile:
         import torch._dynamo
         torch._dynamo.config.suppress_errors = True   # a graph that fails to compile runs eagerly (with a warning), never stops a run
