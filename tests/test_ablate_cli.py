@@ -76,9 +76,19 @@ def test_committed_grids_are_valid():
         check_template_parameters(g)
         assert len(g.seeds) >= 3, f'{name}: at least 3 seeds'
         d = g.design
-        assert {f: d.levels(f) for f in d.factors} == {'structure': ['off', 'on'], 'corner_loss': ['0', '0.3']}, name
-        assert {v: tuple(c.values()) for v, c in d.cells.items()} == {
-            'baseline': ('off', '0'), 'msse': ('on', '0'), 'corner': ('off', '0.3'), 'full': ('on', '0.3')}, name
+        assert {f: d.levels(f) for f in ('structure', 'corner_loss')} == {'structure': ['off', 'on'], 'corner_loss': ['0', '0.3']}, name
+        assert {v: (c['structure'], c['corner_loss']) for v, c in d.cells.items() if c.get('s_input', 'off') == 'off'} == {
+            'baseline': ('off', '0'), 'msse': ('on', '0'), 'corner': ('off', '0.3'), ('full' if name == 'ablation_debug.yaml' else 'msse_corner'): ('on', '0.3')}, name
         # structure off removes the structure prior only: the attention's mask term stays on both levels
         assert [d.factors['structure'][l] for l in ('off', 'on')] == [
             {'structure_encoder': False, 'mask_bias': True}, {'structure_encoder': True, 'mask_bias': True}], name
+    # the thesis's grid (issue 24): the screen's remedy s_input as a third factor, on only with the structure prior, 128 px,
+    # scored at 256 px with the knock-out table of every run
+    g = load_grid(ROOT / 'experiments' / 'ablation_celebahq.yaml')
+    d = g.design
+    remedy = {v: c['s_input'] for v, c in d.cells.items()}
+    assert remedy == {'baseline': 'off', 'full': 'on', 'msse': 'off', 'corner': 'off', 'msse_corner': 'off', 'msse_input': 'on'}
+    assert all(d.cells[v]['structure'] == 'on' for v, level in remedy.items() if level == 'on')
+    assert d.factors['s_input']['on'] == {'structure_input': True, 'lambda_structure': 0.2}
+    p = g.parameters('full', 0)
+    assert (p['image_size'], p['eval_size'], p['knockout'], p['base_channels']) == (128, 256, True, 40), p

@@ -20,6 +20,10 @@
 #   tools/reference_model.sh next2     # stage 2: from next1's committed weights, 128 px windows of the faces at 256 px,
 #                                      # 30 epochs at lr 5e-4 (~90 min with 2 threads on an AMD Zen 4 with the matmul attention
 #                                      # kernel: ~3 min an epoch); then `keep next2`
+#   tools/reference_model.sh gpu       # the GPU stage: one H100-class GPU, from the last committed stage's weights, whole faces
+#                                      # at 256 px, bf16, batch 32, 40 epochs, cut off at 8 minutes; checkpoint and log in
+#                                      # runs/gpu_stage (GPU_OUT); then `keep gpu_stage`
+#   tools/reference_model.sh gpu_dry   # the same command on the CPU at toy size (64 px, 16 faces, 1 epoch): checks that it runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -76,6 +80,24 @@ case "${1:-}" in
       --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
       --image_size 128 --load_size 256 --mask_kind mixed --val_mask_kind mixed --hole_range 0.05,0.6 \
       --epochs 30 --batch_size 8 --lr 5e-4 --save_dir runs/next2 --seed 1 --checkpoint_every 1 --threads 2 --quiet ;;
+  gpu|gpu_dry)
+    # Sizing (not yet measured on a GPU: no device was lent so far): a 256 px training step costs ~120 GFLOP per image
+    # (msse_bench --compare), so an H100 at a modest 10 % of its bf16 peak trains ~800 images/s and an epoch of the 1000
+    # faces takes seconds; data loading (num_workers 8) and validation bound it instead. 40 epochs at ~8 s each fit the
+    # 8 minutes with room for torch.compile's first graph; `timeout` stops the run at 8 minutes whatever happens, and
+    # log.csv's `seconds` column says how long each epoch took, so the next run can be sized from it.
+    if [[ "$1" == gpu_dry ]]; then   # the same command at toy size on the CPU (float32 where bf16 is not native)
+      : "${GPU_DEVICE:=cpu}" "${GPU_EPOCHS:=1}" "${GPU_BATCH:=4}" "${GPU_SIZE:=64}" "${GPU_SUBSET:=16}" "${GPU_WORKERS:=0}" "${GPU_PRECISION:=auto}" "${GPU_OUT:=runs/gpu_stage_dry}"
+    fi
+    init="${GPU_INIT:-$(ls -d experiments/reference/next*/weights.pth | sort -V | tail -1)}"
+    out="${GPU_OUT:-runs/gpu_stage}"
+    echo "gpu stage: from $init -> $out"
+    timeout --signal=INT 480 $BIN/msse_train --config default --structure_input --lambda_structure 0.2 --init_weights "$init" \
+      --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
+      ${GPU_SUBSET:+--train_subset $GPU_SUBSET} --image_size "${GPU_SIZE:-256}" --mask_kind mixed --val_mask_kind mixed \
+      --hole_range 0.05,0.6 --epochs "${GPU_EPOCHS:-40}" --batch_size "${GPU_BATCH:-32}" --lr 3e-4 --num_workers "${GPU_WORKERS:-8}" \
+      --device "${GPU_DEVICE:-cuda}" --precision "${GPU_PRECISION:-bf16}" --save_dir "$out" --seed 3 --checkpoint_every 1 --overwrite --quiet
+    ls -l "$out" "$out/checkpoints" ;;
   keep)
     # What the next session needs of a stage: its last weights in half precision, its log and its configuration.
     stage="${2:?usage: $0 keep STAGE (a run folder under runs/)}"
@@ -86,5 +108,5 @@ case "${1:-}" in
       "runs/$stage/config.json" > "experiments/reference/$stage/config.json"
     cp "runs/$stage/log.csv" "experiments/reference/$stage/log.csv"
     ls -l "experiments/reference/$stage" ;;
-  *) echo "usage: $0 train|finetune|refine|ship|eval|card|next1|next2|keep STAGE" >&2; exit 2 ;;
+  *) echo "usage: $0 train|finetune|refine|ship|eval|card|next1|next2|gpu|gpu_dry|keep STAGE" >&2; exit 2 ;;
 esac
