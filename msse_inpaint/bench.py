@@ -18,11 +18,12 @@ from .config import PRESETS, make_config, Config
 from .masks import make_mask
 from .models import InpaintingNetwork, count_budget
 from .losses import InpaintingLoss
-from .fast_path import cpu_class, FastPath, PLAIN, fast_path_from_config, apply_fast_path
+from .fast_path import cpu_class, cpu_kind, FastPath, PLAIN, fast_path_from_config, apply_fast_path
 
 # %% auto #0
-__all__ = ['EARLIER_IMG_PER_S', 'DEVICES', 'current_rss', 'PeakRSS', 'profile_step', 'bench_one', 'preset_config', 'bench_table',
-           'comparison_lines', 'matmul_peak', 'data_wait', 'fast_path_comparison', 'comparison_report', 'msse_bench']
+__all__ = ['EARLIER_IMG_PER_S', 'FAST_PATH_TARGETS', 'TARGET_CLASS', 'DEVICES', 'current_rss', 'PeakRSS', 'profile_step',
+           'bench_one', 'preset_config', 'bench_table', 'comparison_lines', 'matmul_peak', 'data_wait', 'target_lines',
+           'fast_path_comparison', 'comparison_report', 'msse_bench']
 
 # %% ../nbs/32_bench.ipynb #ab797fd3
 def current_rss() -> int | None:
@@ -231,6 +232,28 @@ def data_wait(cfg: Config, batches: int = 4) -> dict:
     first = per_batch()
     return dict(batches=n, first_s=first, cached_s=per_batch(), cached=dls.train.dataset.cache is not None)
 
+# %% ../nbs/32_bench.ipynb #32177b63
+FAST_PATH_TARGETS = {   # the fast path against plain float32 eager, per class: (what, measure, size, target); measure 'latency_s': at most
+    'native bf16': (('training step, 256 px', 'train', 256, 3.0), ('training step, 128 px', 'train', 128, 2.0),
+                    ('inference, seconds per 256 px image', 'latency_s', 256, 0.20)),
+    'AVX2 only': (('training step, 256 px', 'train', 256, 1.5),)}
+TARGET_CLASS = {'amx-bf16': 'native bf16', 'avx512-bf16': 'native bf16', 'avx2': 'AVX2 only'}   # fast_path.cpu_kind -> targets
+
+def target_lines(result: dict) -> list[str]:
+    "Each target of the comparison's CPU class: reached or not, with the figure measured, or 'not measured' for a size not run."
+    cls = TARGET_CLASS.get(result.get('kind'))
+    if cls is None: return [f"targets: none set for this device class ({result.get('kind')})"]
+    lines = [f"targets for a CPU with {cls} ({result.get('threads')} threads):"]
+    for what, measure, size, goal in FAST_PATH_TARGETS[cls]:
+        if size not in result['ratios']: lines.append(f'  {what}: not measured (no {size} px in this run)'); continue
+        if measure == 'latency_s':
+            t = result['table']; value = float(t[(t['size'] == size) & (t['preset'] == 'fast path')]['latency_ms'].iloc[0]) / 1000
+            ok, text = value <= goal, f'{value:.3f} s (target at most {goal:.2f} s)'
+        else:
+            value = result['ratios'][size][measure]; ok, text = value >= goal, f'{value:.2f}x plain float32 eager (target at least {goal:g}x)'
+        lines.append(f"  {what}: {text}: {'reached' if ok else 'NOT reached'}")
+    return lines
+
 # %% ../nbs/32_bench.ipynb #e978cdf3
 def fast_path_comparison(cfg: Config, sizes=(256, 128), device: str | torch.device = 'cpu', batch_size: int = 8,
                          iters: int = 2, warmup: int = 1, top: int = 10, data: bool = True) -> dict:
@@ -260,12 +283,14 @@ def fast_path_comparison(cfg: Config, sizes=(256, 128), device: str | torch.devi
         step = float(table[(table['size'] == sizes[0]) & (table['preset'] == 'fast path')]['step_s'].iloc[0])
         wait = {**d, 'step_s': step, 'share_first': d['first_s'] / (d['first_s'] + step),
                 'share_cached': d['cached_s'] / (d['cached_s'] + step)}
-    return dict(table=table, ratios=ratios, profiles=profiles, peaks=peaks, data=wait,
-                fast_path=fast_path_from_config(cfg, device))
+    return dict(table=table, ratios=ratios, profiles=profiles, peaks=peaks, data=wait, fast_path=fast_path_from_config(cfg, device),
+                cpu=cpu_class() if device.type == 'cpu' else torch.cuda.get_device_name(device),
+                kind=cpu_kind() if device.type == 'cpu' else device.type, threads=torch.get_num_threads())
 
 def comparison_report(result: dict) -> str:
     "The text `msse_bench --compare` prints for a `fast_path_comparison` result."
     fp, lines = result['fast_path'], []
+    if 'cpu' in result: lines.append(f"measured on {result['cpu']}, {result['threads']} CPU thread(s)")
     lines.append(f"fast path on {fp.device}: {fp.describe()}" + ''.join(f'\n  note: {n}' for n in fp.notes))
     lines.append(f"matrix-product peak of this machine: {result['peaks']['fp32']:.0f} GFLOP/s float32, "
                  f"{result['peaks']['bf16']:.0f} GFLOP/s bf16")
@@ -280,6 +305,7 @@ def comparison_report(result: dict) -> str:
         lines.append(f"data: {d['first_s']:.3f} s per batch on first reading, {d['cached_s']:.3f} s from the cache "
                      f"({'images cached' if d['cached'] else 'no cache'}), beside a {d['step_s']:.2f} s step: "
                      f"{100 * d['share_first']:.1f} % / {100 * d['share_cached']:.1f} % of the wall time spent waiting for data")
+    if 'kind' in result: lines += target_lines(result)
     return '\n'.join(lines)
 
 # %% ../nbs/32_bench.ipynb #devicesc

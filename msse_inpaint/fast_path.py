@@ -13,8 +13,8 @@ import torch
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['NATIVE_BF16_CPU_FLAGS', 'FORCE_NATIVE_BF16_ENV', 'PLAIN', 'cpu_flags', 'native_bf16', 'cpu_class', 'FastPath',
-           'resolve_fast_path', 'fast_path_from_config', 'apply_fast_path']
+__all__ = ['NATIVE_BF16_CPU_FLAGS', 'FORCE_NATIVE_BF16_ENV', 'CPU_KINDS', 'PLAIN', 'cpu_flags', 'native_bf16', 'cpu_kind',
+           'cpu_class', 'FastPath', 'resolve_fast_path', 'fast_path_from_config', 'apply_fast_path']
 
 # %% ../nbs/04_fast_path.ipynb #cae4d378
 NATIVE_BF16_CPU_FLAGS = ('avx512_bf16', 'amx_bf16')   # /proc/cpuinfo flags of CPUs with bf16 arithmetic in hardware
@@ -45,17 +45,22 @@ def native_bf16(device: str | torch.device = 'cpu', flags: set[str] | None = Non
     return False, f'no bf16 fast path is known for device type {device.type!r}' 
 
 # %% ../nbs/04_fast_path.ipynb #cpuclas1
+CPU_KINDS = {   # the classes that decide the fast path, by the flags that define them (first match wins): kind -> words
+    'amx-bf16': ('amx_bf16', 'AMX-BF16: native bf16'), 'avx512-bf16': ('avx512_bf16', 'AVX512-BF16, no AMX: native bf16'),
+    'avx2': ('avx2', 'AVX2 only: bf16 emulated')}
+
+def cpu_kind(cpuinfo: str | Path = '/proc/cpuinfo') -> str:
+    "The CPU's class as a short name (a key of `CPU_KINDS`, or 'other'): the folder name of per-class results."
+    flags = cpu_flags(cpuinfo)
+    return next((kind for kind, (flag, _) in CPU_KINDS.items() if flag in flags), 'other')
+
 def cpu_class(cpuinfo: str | Path = '/proc/cpuinfo') -> str:
     "The CPU's model name and its class for the fast path, e.g. 'AMD EPYC (AVX512-BF16, no AMX: native bf16)'."
     try: text = Path(cpuinfo).read_text(errors='replace')
     except OSError: return 'unknown CPU (no /proc/cpuinfo)'
     model = next((l.split(':', 1)[1].strip() for l in text.splitlines() if l.split(':')[0].strip() in ('model name', 'Model')), 'unknown CPU')
-    flags = cpu_flags(cpuinfo)
-    if 'amx_bf16' in flags: kind = 'AMX-BF16: native bf16'
-    elif 'avx512_bf16' in flags: kind = 'AVX512-BF16, no AMX: native bf16'
-    elif 'avx2' in flags: kind = 'AVX2 only: bf16 emulated'
-    else: kind = 'no AVX2'
-    return f'{model} ({kind})' 
+    kind = cpu_kind(cpuinfo)
+    return f'{model} ({CPU_KINDS[kind][1] if kind in CPU_KINDS else "no AVX2"})' 
 
 # %% ../nbs/04_fast_path.ipynb #34afebc0
 @dataclass(frozen=True)
