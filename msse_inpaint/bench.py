@@ -23,7 +23,7 @@ from .fast_path import cpu_class, cpu_kind, FastPath, PLAIN, fast_path_from_conf
 # %% auto #0
 __all__ = ['EARLIER_IMG_PER_S', 'FAST_PATH_TARGETS', 'TARGET_CLASS', 'DEVICES', 'current_rss', 'PeakRSS', 'profile_step',
            'bench_one', 'preset_config', 'bench_table', 'comparison_lines', 'matmul_peak', 'data_wait', 'target_lines',
-           'fast_path_comparison', 'comparison_report', 'msse_bench']
+           'attention_kernel_timings', 'fast_path_comparison', 'comparison_report', 'msse_bench']
 
 # %% ../nbs/32_bench.ipynb #ab797fd3
 def current_rss() -> int | None:
@@ -254,6 +254,33 @@ def target_lines(result: dict) -> list[str]:
         lines.append(f"  {what}: {text}: {'reached' if ok else 'NOT reached'}")
     return lines
 
+# %% ../nbs/32_bench.ipynb #2a88739f
+def attention_kernel_timings(size: int = 256, batch: int = 8, base_channels: int = 40, heads: int = 4,
+                             dtypes=(torch.bfloat16, torch.float32), iters: int = 2, device: str | torch.device = 'cpu') -> 'pd.DataFrame':
+    "Best-of-`iters` forward and backward ms of each kernel of `ATTENTION_KERNELS` at each attention stage's shape for `batch` images of `size`."
+    import pandas as pd
+    from msse_inpaint.attention import ATTENTION_STAGES, ATTENTION_KERNELS, STAGE_DIMS, WindowAttention, key_bias_attention, choose_attention_kernel
+    device, rows = get_device(device), []
+    for name, spec in ATTENTION_STAGES.items():
+        side, d = size // spec.scale, STAGE_DIMS[spec.scale] * base_channels // heads
+        if issubclass(spec.kind, WindowAttention): w = spec.geometry.get('window', 8); n, lq, lk = batch * (side // w) ** 2, w * w, w * w
+        else: n, lq, lk = batch, side * side, min(side, spec.geometry.get('kv_grid', 16)) ** 2
+        for dtype in dtypes:
+            g = torch.Generator().manual_seed(0)
+            q, k, v = (torch.randn(n, heads, length, d, generator=g).to(device, dtype).requires_grad_() for length in (lq, lk, lk))
+            bias = torch.randn(n, heads, 1, lk, generator=g).to(device).requires_grad_()
+            grad = torch.randn(n, heads, lq, d, generator=g).to(device, dtype)
+            for kernel in ATTENTION_KERNELS:
+                fwd, bwd = [], []
+                for i in range(iters + 1):   # the first call warms up
+                    _sync(device); t0 = time.perf_counter(); out = key_bias_attention(q, k, v, bias, kernel=kernel); _sync(device)
+                    t1 = time.perf_counter(); out.backward(grad); _sync(device); t2 = time.perf_counter()
+                    if i: fwd.append(t1 - t0); bwd.append(t2 - t1)
+                rows.append(dict(stage=name, tokens=f'{n}x{heads}x{lq}x{lk}x{d}', dtype=str(dtype).replace('torch.', ''), kernel=kernel,
+                                 forward_ms=1000 * min(fwd), backward_ms=1000 * min(bwd),
+                                 auto=kernel == choose_attention_kernel(device.type, dtype, lk)))
+    return pd.DataFrame(rows)
+
 # %% ../nbs/32_bench.ipynb #e978cdf3
 def fast_path_comparison(cfg: Config, sizes=(256, 128), device: str | torch.device = 'cpu', batch_size: int = 8,
                          iters: int = 2, warmup: int = 1, top: int = 10, data: bool = True) -> dict:
@@ -283,7 +310,8 @@ def fast_path_comparison(cfg: Config, sizes=(256, 128), device: str | torch.devi
         step = float(table[(table['size'] == sizes[0]) & (table['preset'] == 'fast path')]['step_s'].iloc[0])
         wait = {**d, 'step_s': step, 'share_first': d['first_s'] / (d['first_s'] + step),
                 'share_cached': d['cached_s'] / (d['cached_s'] + step)}
-    return dict(table=table, ratios=ratios, profiles=profiles, peaks=peaks, data=wait, fast_path=fast_path_from_config(cfg, device),
+    kernels = attention_kernel_timings(sizes[0], batch_size, cfg.base_channels, cfg.attention_heads, device=device)
+    return dict(table=table, ratios=ratios, profiles=profiles, peaks=peaks, data=wait, fast_path=fast_path_from_config(cfg, device), kernels=kernels,
                 cpu=cpu_class() if device.type == 'cpu' else torch.cuda.get_device_name(device),
                 kind=cpu_kind() if device.type == 'cpu' else device.type, threads=torch.get_num_threads())
 
@@ -305,6 +333,11 @@ def comparison_report(result: dict) -> str:
         lines.append(f"data: {d['first_s']:.3f} s per batch on first reading, {d['cached_s']:.3f} s from the cache "
                      f"({'images cached' if d['cached'] else 'no cache'}), beside a {d['step_s']:.2f} s step: "
                      f"{100 * d['share_first']:.1f} % / {100 * d['share_cached']:.1f} % of the wall time spent waiting for data")
+    if (k := result.get('kernels')) is not None:
+        lines.append(f"attention kernels, best of 2 (ms, forward / backward, the tokens of a training batch at {result['table']['size'].iloc[0]} px; "
+                     "* marks what 'auto' picks):")
+        k = k.assign(ms=[f"{f:.0f} / {b:.0f}{' *' if a else ''}" for f, b, a in zip(k['forward_ms'], k['backward_ms'], k['auto'])])
+        lines.append(k.pivot(index=['stage', 'tokens', 'dtype'], columns='kernel', values='ms').reset_index().to_string(index=False))
     if 'kind' in result: lines += target_lines(result)
     return '\n'.join(lines)
 
@@ -313,14 +346,16 @@ DEVICES = Check("'auto' or a comma-separated list of cpu, cuda, cuda:N", lambda 
                 bad=('gpu',))
 
 
-# %% ../nbs/32_bench.ipynb #39b98df4
+# %% ../nbs/32_bench.ipynb #f465b7bf
 def _write_comparison(result: dict, report: str, folder: Path):
     from msse_inpaint.core import atomic_write_text
     atomic_write_text(folder / 'report.txt', report + '\n')
     atomic_write_text(folder / 'comparison.csv', result['table'].to_csv(index=False))
+    if result.get('kernels') is not None: atomic_write_text(folder / 'attention_kernels.csv', result['kernels'].to_csv(index=False))
     for label, prof in result['profiles'].items():
         atomic_write_text(folder / f"profile_{label.replace(' ', '_')}.csv", prof.to_csv(index=False))
 
+# %% ../nbs/32_bench.ipynb #39b98df4
 def _split(text: str, name: str, cast=str) -> list:
     try: return [cast(t) for t in str(text).replace(' ', '').split(',') if t]
     except ValueError: raise ValueError(f'--{name} expects a comma-separated list, got {text!r}') from None

@@ -20,6 +20,9 @@
 #   tools/reference_model.sh next2     # stage 2: from next1's committed weights, 128 px windows of the faces at 256 px,
 #                                      # 30 epochs at lr 5e-4 (~90 min with 2 threads on an AMD Zen 4 with the matmul attention
 #                                      # kernel: ~3 min an epoch); then `keep next2`
+#   tools/reference_model.sh evalstage STAGE   # msse_eval of a kept stage at 256 px on the knock-out screen's 297 fixed
+#                                      # CelebA-HQ validation pairs (20-50 % holes) beside biharmonic and Telea, into
+#                                      # experiments/reference/STAGE/eval/ (~3 min with 2 threads)
 #   tools/reference_model.sh gpu       # the GPU stage: one H100-class GPU, from the last committed stage's weights, whole faces
 #                                      # at 256 px, bf16, batch 32, 40 epochs, cut off at 8 minutes; checkpoint and log in
 #                                      # runs/gpu_stage (GPU_OUT); then `keep gpu_stage`
@@ -80,6 +83,11 @@ case "${1:-}" in
       --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
       --image_size 128 --load_size 256 --mask_kind mixed --val_mask_kind mixed --hole_range 0.05,0.6 \
       --epochs 30 --batch_size 8 --lr 5e-4 --save_dir runs/next2 --seed 1 --checkpoint_every 1 --threads 2 --quiet ;;
+  evalstage)
+    stage="${2:?usage: $0 evalstage STAGE (a folder under experiments/reference/)}"
+    [[ -f "experiments/reference/$stage/weights.pth" ]] || { echo "evalstage: no experiments/reference/$stage/weights.pth (run keep $stage first)" >&2; exit 2; }
+    $BIN/msse_eval --pairs experiments/runs/screen/baseline/seed_0/pairs.csv --checkpoint "experiments/reference/$stage/weights.pth" \
+      --baselines biharmonic,telea --size 256 --threads 2 --out "experiments/reference/$stage/eval" --overwrite ;;
   gpu|gpu_dry)
     # Sizing (not yet measured on a GPU: no device was lent so far): a 256 px training step costs ~120 GFLOP per image
     # (msse_bench --compare), so an H100 at a modest 10 % of its bf16 peak trains ~800 images/s and an epoch of the 1000
@@ -108,5 +116,5 @@ case "${1:-}" in
       "runs/$stage/config.json" > "experiments/reference/$stage/config.json"
     cp "runs/$stage/log.csv" "experiments/reference/$stage/log.csv"
     ls -l "experiments/reference/$stage" ;;
-  *) echo "usage: $0 train|finetune|refine|ship|eval|card|next1|next2|gpu|gpu_dry|keep STAGE" >&2; exit 2 ;;
+  *) echo "usage: $0 train|finetune|refine|ship|eval|card|next1|next2|evalstage STAGE|gpu|gpu_dry|keep STAGE" >&2; exit 2 ;;
 esac
