@@ -20,6 +20,11 @@
 #   tools/reference_model.sh next2     # stage 2: from next1's committed weights, 128 px windows of the faces at 256 px,
 #                                      # 30 epochs at lr 5e-4 (~90 min with 2 threads on an AMD Zen 4 with the matmul attention
 #                                      # kernel: ~3 min an epoch); then `keep next2`
+#   tools/reference_model.sh next3     # stage 3: from next2's committed weights, the same windows, training masks 'varied'
+#                                      # (rectangles, smooth strokes and LaMa's thin / medium / thick strokes: next2 lost most
+#                                      # to biharmonic at 20-30 % holes, where the NVIDIA masks are many thin strokes), 30
+#                                      # epochs at lr 5e-4 (~85 min with 2 threads on an AMD Zen 4; on an AVX2-only CPU,
+#                                      # float32, about twice that: set EPOCHS=15); then `keep next3` and `evalstage next3`
 #   tools/reference_model.sh evalstage STAGE   # msse_eval of a kept stage at 256 px on the knock-out screen's 297 fixed
 #                                      # CelebA-HQ validation pairs (20-50 % holes) beside biharmonic and Telea, into
 #                                      # experiments/reference/STAGE/eval/ (~3 min with 2 threads)
@@ -83,6 +88,12 @@ case "${1:-}" in
       --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
       --image_size 128 --load_size 256 --mask_kind mixed --val_mask_kind mixed --hole_range 0.05,0.6 \
       --epochs 30 --batch_size 8 --lr 5e-4 --save_dir runs/next2 --seed 1 --checkpoint_every 1 --threads 2 --quiet ;;
+  next3)
+    $BIN/msse_train --config default --structure_input --lambda_structure 0.2 \
+      --init_weights experiments/reference/next2/weights.pth \
+      --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
+      --image_size 128 --load_size 256 --mask_kind varied --val_mask_kind mixed --hole_range 0.05,0.6 \
+      --epochs "${EPOCHS:-30}" --batch_size 8 --lr 5e-4 --save_dir runs/next3 --seed 2 --checkpoint_every 1 --threads 2 --quiet ;;
   evalstage)
     stage="${2:?usage: $0 evalstage STAGE (a folder under experiments/reference/)}"
     [[ -f "experiments/reference/$stage/weights.pth" ]] || { echo "evalstage: no experiments/reference/$stage/weights.pth (run keep $stage first)" >&2; exit 2; }
@@ -116,5 +127,5 @@ case "${1:-}" in
       "runs/$stage/config.json" > "experiments/reference/$stage/config.json"
     cp "runs/$stage/log.csv" "experiments/reference/$stage/log.csv"
     ls -l "experiments/reference/$stage" ;;
-  *) echo "usage: $0 train|finetune|refine|ship|eval|card|next1|next2|evalstage STAGE|gpu|gpu_dry|keep STAGE" >&2; exit 2 ;;
+  *) echo "usage: $0 train|finetune|refine|ship|eval|card|next1|next2|next3|evalstage STAGE|gpu|gpu_dry|keep STAGE" >&2; exit 2 ;;
 esac
