@@ -68,10 +68,10 @@ def matmul_kernel(q, k, v, bias, multiple):
     return torch.matmul(torch.matmul(q * scale, k.transpose(-2, -1)).softmax(-1), v)
 
 ATTENTION_KERNELS = {'flash': flash_kernel, 'matmul': matmul_kernel}   # name -> fn(q, k, v, bias | None, multiple), all the same softmax
-MATMUL_MAX_KEYS = 128   # 'auto' takes the matmul kernel on a bf16 CPU up to this many keys per query (the 8x8 windows)
+MATMUL_MAX_KEYS = 256   # 'auto' takes the matmul kernel on a bf16 CPU up to this many keys per query (every stage of the default geometry)
 
 def choose_attention_kernel(device_type: str, dtype: torch.dtype, keys: int) -> str:
-    "The kernel 'auto' means: 'matmul' for short key sequences in bf16 on a CPU, where the flash kernel's backward is slow; else 'flash'."
+    "The kernel 'auto' means: 'matmul' for up to MATMUL_MAX_KEYS keys in bf16 on a CPU, where the flash kernel's backward is slow; else 'flash'."
     return 'matmul' if device_type == 'cpu' and dtype == torch.bfloat16 and keys <= MATMUL_MAX_KEYS else 'flash'
 
 def key_bias_attention(q: torch.Tensor,             # (N, h, Lq, d) queries

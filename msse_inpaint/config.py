@@ -81,7 +81,7 @@ class Config:
     channels_last: bool = True         # channels-last memory for the network where it helps (see fast_path)
     compile: str = 'auto'              # torch.compile of the network: 'auto' (where it pays off: CUDA), 'on', 'off'
     fused_attention: bool = True       # the structure bias folded into SDPA's fused kernel (False: a float mask, math path)
-    attention_kernel: str = 'auto'     # with fused_attention: 'flash' (SDPA), 'matmul' (batched matrix products) or 'auto' (matmul for windows in bf16 on a CPU)
+    attention_kernel: str = 'auto'     # with fused_attention: 'flash' (SDPA), 'matmul' (batched matrix products) or 'auto' (matmul in bf16 on a CPU, see attention.choose_attention_kernel)
 
     def __post_init__(self):
         self.loss_weights = {**default_loss_weights(), **dict(self.loss_weights)}   # a term not given keeps its default

@@ -17,11 +17,11 @@ from .core import as_generator, atomic_write, check_positive_int, figures_dir, s
 from .reporting import save_figure
 
 # %% auto #0
-__all__ = ['LAMA_PRESETS', 'MASK_GENERATORS', 'FILE_MASK_KINDS', 'NVIDIA_BINS', 'hole_ratio', 'rect_mask', 'freeform_mask',
-           'mixed_mask', 'lama_mask', 'lama_thin_mask', 'lama_medium_mask', 'lama_thick_mask', 'legacy_rect_mask',
-           'legacy_freeform_mask', 'legacy_mixed_mask', 'mask_kinds', 'register_mask_generator',
-           'unregister_mask_generator', 'check_hole_range', 'make_mask', 'mask_to_tensor', 'nvidia_root',
-           'nvidia_bin_of', 'nvidia_bins_for', 'nvidia_mask_paths', 'border_distance', 'nvidia_mask',
+__all__ = ['LAMA_PRESETS', 'VARIED_FAMILIES', 'MASK_GENERATORS', 'FILE_MASK_KINDS', 'NVIDIA_BINS', 'hole_ratio', 'rect_mask',
+           'freeform_mask', 'mixed_mask', 'lama_mask', 'lama_thin_mask', 'lama_medium_mask', 'lama_thick_mask',
+           'varied_mask', 'legacy_rect_mask', 'legacy_freeform_mask', 'legacy_mixed_mask', 'mask_kinds',
+           'register_mask_generator', 'unregister_mask_generator', 'check_hole_range', 'make_mask', 'mask_to_tensor',
+           'nvidia_root', 'nvidia_bin_of', 'nvidia_bins_for', 'nvidia_mask_paths', 'border_distance', 'nvidia_mask',
            'folder_mask_paths', 'check_folder_masks', 'folder_mask', 'mask_statistics', 'mask_figure',
            'save_mask_figures', 'masks_overview_figure', 'nvidia_figure']
 
@@ -185,6 +185,19 @@ def lama_thick_mask(height: int, width: int, rng: np.random.Generator, **params)
     "LaMa `random_thick_256`-style masks: a few wide strokes, or large boxes."
     return lama_mask(height, width, rng, preset='thick', **params)
 
+# %% ../nbs/02_masks.ipynb #3e2f8a86
+VARIED_FAMILIES = ('mixed', 'lama_thin', 'lama_medium', 'lama_thick')   # what `varied_mask` draws from, in the order of `weights`
+
+def varied_mask(height: int, width: int, rng: np.random.Generator,
+                weights: tuple[float, ...] = (0.25, 0.25, 0.25, 0.25),   # probability of each of VARIED_FAMILIES
+                ) -> np.ndarray:
+    "One of `mixed`, `lama_thin`, `lama_medium` or `lama_thick` (1 = hole), drawn with probabilities `weights`."
+    w = np.asarray(weights, dtype=float)
+    if w.shape != (len(VARIED_FAMILIES),) or (w < 0).any() or w.sum() <= 0:
+        raise ValueError(f'weights must be {len(VARIED_FAMILIES)} non-negative numbers ({", ".join(VARIED_FAMILIES)}) with a positive sum, got {weights!r}')
+    family = VARIED_FAMILIES[int(rng.choice(len(w), p=w / w.sum()))]
+    return {'mixed': mixed_mask, 'lama_thin': lama_thin_mask, 'lama_medium': lama_medium_mask, 'lama_thick': lama_thick_mask}[family](height, width, rng)
+
 # %% ../nbs/02_masks.ipynb #957e475e
 def legacy_rect_mask(height: int, width: int, rng: np.random.Generator, min_size_ratio=0.1, max_size_ratio=0.3) -> np.ndarray:
     "The earlier implementation's rectangle: one rectangle with integer sides in [int(0.1 side), int(0.3 side)] (1 = hole)."
@@ -225,6 +238,7 @@ MASK_GENERATORS: dict[str, Callable[..., np.ndarray]] = {
     'lama_thin': lama_thin_mask,
     'lama_medium': lama_medium_mask,
     'lama_thick': lama_thick_mask,
+    'varied': varied_mask,
     'legacy_rect': legacy_rect_mask,
     'legacy_freeform': legacy_freeform_mask,
     'legacy_mixed': legacy_mixed_mask,

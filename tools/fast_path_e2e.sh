@@ -7,6 +7,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="${1:-$root/../shared/data/celebahq/train}"
 out="${2:-$(mktemp -d)}"
+mkdir -p "$out"   # an OUT_DIR that does not exist yet is made
 [[ -d "$data" ]] || { echo "fast_path_e2e: no folder of training images at $data" >&2; exit 2; }
 common=(--config default --train_root "$data" --train_subset 48 --val_subset 8 --image_size 256 --epochs 1 --quiet ${MSSE_E2E_ARGS:-})
 portable_lines() {   # the output is kept as a result file: no path of this machine in it (msse_inpaint.core.portable)
