@@ -39,6 +39,13 @@ STAGE1=${STAGE1:-runs/reference}
 STAGE2=${STAGE2:-runs/reference_256}
 RUN=${RUN:-runs/reference_256_s3}
 SHIPPED=msse_inpaint/weights/msse_reference.pth
+next_stage() {   # next_stage INIT_WEIGHTS|"" WINDOW TRAIN_MASKS EPOCHS LR SEED RUN: one stage of the next reference model
+  # (s_input recipe, windows of faces loaded at 256 px, holes 5-60 %, validation on 32 val faces with their fixed mixed masks)
+  $BIN/msse_train --config default --structure_input --lambda_structure 0.2 ${1:+--init_weights "$1"} \
+    --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
+    --image_size "$2" --load_size 256 --mask_kind "$3" --val_mask_kind mixed --hole_range 0.05,0.6 \
+    --epochs "$4" --batch_size 8 --lr "$5" --save_dir "$7" --seed "$6" --checkpoint_every 1 --threads 2 --quiet
+}
 case "${1:-}" in
   train)
     # The default preset (C=40, MSSE on, every loss at the seed's weights); on a CPU at 96 px, the largest size an
@@ -77,23 +84,12 @@ case "${1:-}" in
     # The recipe of the knock-out screen's s_input cell (architecture fields: fixed from the first stage on), at the
     # screen's settings for everything else, trained longer; every hole size from 5 % so that small holes, where the
     # classical fills are strongest, are learned too.
-    $BIN/msse_train --config default --structure_input --lambda_structure 0.2 \
-      --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
-      --image_size 96 --load_size 256 --mask_kind mixed --val_mask_kind mixed --hole_range 0.05,0.6 \
-      --epochs 10 --batch_size 8 --lr 1e-3 --save_dir runs/next1 --seed 0 --checkpoint_every 1 --threads 2 --quiet ;;
+    next_stage "" 96 mixed 10 1e-3 0 runs/next1 ;;
   next2)
     # The same recipe (the architecture fields come with the weights' config and must match), at the larger window.
-    $BIN/msse_train --config default --structure_input --lambda_structure 0.2 \
-      --init_weights experiments/reference/next1/weights.pth \
-      --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
-      --image_size 128 --load_size 256 --mask_kind mixed --val_mask_kind mixed --hole_range 0.05,0.6 \
-      --epochs 30 --batch_size 8 --lr 5e-4 --save_dir runs/next2 --seed 1 --checkpoint_every 1 --threads 2 --quiet ;;
+    next_stage experiments/reference/next1/weights.pth 128 mixed 30 5e-4 1 runs/next2 ;;
   next3)
-    $BIN/msse_train --config default --structure_input --lambda_structure 0.2 \
-      --init_weights experiments/reference/next2/weights.pth \
-      --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
-      --image_size 128 --load_size 256 --mask_kind varied --val_mask_kind mixed --hole_range 0.05,0.6 \
-      --epochs "${EPOCHS:-30}" --batch_size 8 --lr 5e-4 --save_dir runs/next3 --seed 2 --checkpoint_every 1 --threads 2 --quiet ;;
+    next_stage experiments/reference/next2/weights.pth 128 varied "${EPOCHS:-30}" 5e-4 2 runs/next3 ;;
   evalstage)
     stage="${2:?usage: $0 evalstage STAGE (a folder under experiments/reference/)}"
     [[ -f "experiments/reference/$stage/weights.pth" ]] || { echo "evalstage: no experiments/reference/$stage/weights.pth (run keep $stage first)" >&2; exit 2; }
