@@ -259,16 +259,18 @@ def attention_kernel_timings(size: int = 256, batch: int = 8, base_channels: int
                              dtypes=(torch.bfloat16, torch.float32), iters: int = 2, device: str | torch.device = 'cpu') -> 'pd.DataFrame':
     "Best-of-`iters` forward and backward ms of each kernel of `ATTENTION_KERNELS` at each attention stage's shape for `batch` images of `size`."
     import pandas as pd
-    from msse_inpaint.attention import ATTENTION_STAGES, ATTENTION_KERNELS, STAGE_DIMS, WindowAttention, key_bias_attention, choose_attention_kernel
+    from msse_inpaint.attention import ATTENTION_STAGES, ATTENTION_KERNELS, STAGE_DIMS, make_stage, key_bias_attention, choose_attention_kernel
     device, rows = get_device(device), []
     for name, spec in ATTENTION_STAGES.items():
-        side, d = size // spec.scale, STAGE_DIMS[spec.scale] * base_channels // heads
-        if issubclass(spec.kind, WindowAttention): w = spec.geometry.get('window', 8); n, lq, lk = batch * (side // w) ** 2, w * w, w * w
-        else: n, lq, lk = batch, side * side, min(side, spec.geometry.get('kv_grid', 16)) ** 2
+        side, dim = size // spec.scale, STAGE_DIMS[spec.scale] * base_channels
+        g = torch.Generator().manual_seed(0)
+        maps = (torch.randn(batch, dim, side, side, generator=g), (torch.rand(batch, 1, side, side, generator=g) > 0.7).float(),
+                torch.rand(batch, 1, side, side, generator=g))    # features, hole, structure map
+        with torch.no_grad(): tokens = make_stage(name, dim, heads)._prepare(*maps)   # the stage's own q, k, v and bias
+        n, _, lq, d = tokens[0].shape; lk = tokens[1].shape[2]
         for dtype in dtypes:
-            g = torch.Generator().manual_seed(0)
-            q, k, v = (torch.randn(n, heads, length, d, generator=g).to(device, dtype).requires_grad_() for length in (lq, lk, lk))
-            bias = torch.randn(n, heads, 1, lk, generator=g).to(device).requires_grad_()
+            q, k, v = (t.to(device, dtype).requires_grad_() for t in tokens[:3])
+            bias = tokens[3].to(device).requires_grad_()
             grad = torch.randn(n, heads, lq, d, generator=g).to(device, dtype)
             for kernel in ATTENTION_KERNELS:
                 fwd, bwd = [], []
