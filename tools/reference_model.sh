@@ -28,6 +28,9 @@
 #   tools/reference_model.sh evalstage STAGE   # msse_eval of a kept stage at 256 px on the knock-out screen's 297 fixed
 #                                      # CelebA-HQ validation pairs (20-50 % holes) beside biharmonic and Telea, into
 #                                      # experiments/reference/STAGE/eval/ (~3 min with 2 threads)
+#   tools/reference_model.sh faults STAGE  # the fault meters of chapter 25 (colour casts, blockiness, halos, seams) of the shipped
+#                                      # model and a kept stage on the same 297 pairs, the paired comparison and the before/after
+#                                      # gallery, into experiments/reference/STAGE/faults/ (~5 min with 2 threads)
 #   tools/reference_model.sh gpu       # the GPU stage: one H100-class GPU, from the last committed stage's weights, whole faces
 #                                      # at 256 px, bf16, batch 32, 40 epochs, cut off at 8 minutes; checkpoint and log in
 #                                      # runs/gpu_stage (GPU_OUT); then `keep gpu_stage`
@@ -95,6 +98,13 @@ case "${1:-}" in
     [[ -f "experiments/reference/$stage/weights.pth" ]] || { echo "evalstage: no experiments/reference/$stage/weights.pth (run keep $stage first)" >&2; exit 2; }
     $BIN/msse_eval --pairs experiments/runs/screen/baseline/seed_0/pairs.csv --checkpoint "experiments/reference/$stage/weights.pth" \
       --baselines biharmonic,telea --size 256 --threads 2 --out "experiments/reference/$stage/eval" --overwrite ;;
+  faults)
+    stage="${2:?usage: $0 faults STAGE (a folder under experiments/reference/)}"
+    [[ -f "experiments/reference/$stage/weights.pth" ]] || { echo "faults: no experiments/reference/$stage/weights.pth (run keep $stage first)" >&2; exit 2; }
+    $BIN/python -c "import sys, torch; torch.set_num_threads(2); from msse_inpaint.faults import fault_report
+fault_report('experiments/runs/screen/baseline/seed_0/pairs.csv', {'shipped': '$SHIPPED', sys.argv[1]: f'experiments/reference/{sys.argv[1]}/weights.pth'},
+             f'experiments/reference/{sys.argv[1]}/faults', before='shipped', after=sys.argv[1], overwrite=True)" "$stage"
+    cat "experiments/reference/$stage/faults/faults.md" ;;
   gpu|gpu_dry)
     # Sizing (not yet measured on a GPU: no device was lent so far): a 256 px training step costs ~120 GFLOP per image
     # (msse_bench --compare), so an H100 at a modest 10 % of its bf16 peak trains ~800 images/s and an epoch of the 1000
