@@ -204,6 +204,10 @@ def _as_query(query, B, h, w, device):
     return q
 
 # %% ../nbs/13_attention.ipynb #5a8610e2
+def _channels_last(x: torch.Tensor) -> bool:
+    "Whether the map `x` lies in memory channels-last (and not also plainly): the layout the stage's output should keep."
+    return x.dim() == 4 and x.shape[1] > 1 and x.is_contiguous(memory_format=torch.channels_last) and not x.is_contiguous()
+
 class _SpatialAttention(nn.Module):
     "Base of the three stages: tokens from a map, SDPA with the structure bias, gated residual update of hole cells."
     def __init__(self, dim, heads=4, structure_encoder=True, mask_bias=None):
@@ -226,10 +230,10 @@ class _SpatialAttention(nn.Module):
     def attend(self, x, hole, structure=None):
         "The attention output before the projection, as a map `(B, C, h, w)`."
         q, k, v, b = self._prepare(x, hole, structure)
-        return self._merge(self.attn.merge(self.attn.attend(q, k, v, b)), x.shape)
+        return self._merge(self.attn.merge(self.attn.attend(q, k, v, b)), x)
 
     def _update(self, x, hole, o):
-        return x + (hole > 0).to(x.dtype) * self._merge(self.attn.proj(self.attn.merge(o)), x.shape)
+        return x + (hole > 0).to(x.dtype) * self._merge(self.attn.proj(self.attn.merge(o)), x)
 
     def forward(self, x, hole, structure=None, query=None, return_probe: bool = False):
         "`x + (hole > 0) * proj(attention)`; with `return_probe`, `(output, AttentionProbe of query or None)` from the same Q, K, V, B."
@@ -278,14 +282,15 @@ class LongRangeAttention(_SpatialAttention):
 
     def _split(self, x, hole, structure):
         g = self._grid(*x.shape[-2:])
-        xq = x.flatten(2).transpose(1, 2)
+        xq = x.permute(0, 2, 3, 1).flatten(1, 2) if _channels_last(x) else x.flatten(2).transpose(1, 2)   # (B, hw, C), a view
         xkv = F.adaptive_avg_pool2d(x, g).flatten(2).transpose(1, 2)
         v_key = (1 - F.adaptive_avg_pool2d(hole.float(), g)).flatten(1)
         s_key = None if structure is None else F.adaptive_avg_pool2d(structure.float(), g).flatten(1)
         return xq, xkv, s_key, v_key
 
-    def _merge(self, t, shape):
-        B, C, h, w = shape
+    def _merge(self, t, like):
+        B, C, h, w = like.shape
+        if _channels_last(like): return t.reshape(B, h, w, C).permute(0, 3, 1, 2)   # a view: no copy
         return t.transpose(1, 2).reshape(B, C, h, w)
 
     def _locate(self, query, h, w):
@@ -302,10 +307,13 @@ def window_partition(x: torch.Tensor, ws: int) -> torch.Tensor:
     B, C, h, w = x.shape
     return x.reshape(B, C, h // ws, ws, w // ws, ws).permute(0, 2, 4, 3, 5, 1).reshape(-1, ws * ws, C)
 
-def window_merge(t: torch.Tensor, shape, ws: int) -> torch.Tensor:
-    "The inverse of `window_partition` for a map of `shape` (B, C, h, w)."
+def window_merge(t: torch.Tensor, shape, ws: int, channels_last: bool = False) -> torch.Tensor:
+    "The inverse of `window_partition` for a map of `shape` (B, C, h, w); `channels_last`: the map in that memory layout."
     B, C, h, w = shape
-    return t.reshape(B, h // ws, w // ws, ws, ws, C).permute(0, 5, 1, 3, 2, 4).reshape(B, C, h, w)
+    t = t.reshape(B, h // ws, w // ws, ws, ws, C)
+    # channels-last: one copy that moves whole C-vectors and a free view, and the map's gradients keep that layout too
+    if channels_last: return t.permute(0, 1, 3, 2, 4, 5).reshape(B, h, w, C).permute(0, 3, 1, 2)
+    return t.permute(0, 5, 1, 3, 2, 4).reshape(B, C, h, w)
 
 class WindowAttention(_SpatialAttention):
     "Stages 2 and 3 (shape, texture): attention inside `window` x `window` windows, optionally cyclically shifted."
@@ -331,7 +339,7 @@ class WindowAttention(_SpatialAttention):
         s_key = None if structure is None else window_partition(self._roll(structure.float(), -1), ws)[..., 0]
         return xt, xt, s_key, v_key
 
-    def _merge(self, t, shape): return self._roll(window_merge(t, shape, self.window), +1)
+    def _merge(self, t, like): return self._roll(window_merge(t, like.shape, self.window, _channels_last(like)), +1)
 
     def _locate(self, query, h, w):
         ws = self.window
