@@ -16,7 +16,7 @@ from .reporting import paired_bootstrap
 
 # %% auto #0
 __all__ = ['screen_runs', 'screen_knockouts', 'screen_scores', 'screen_verdict', 'gradient_profile', 'plot_screen',
-           'knockouts_tex', 'screen_tex', 'screen_summary']
+           'structure_fidelity_of', 'structure_fidelity', 'knockouts_tex', 'screen_tex', 'screen_summary']
 
 # %% ../nbs/24_diagnosis.ipynb #dia0006
 def screen_runs(sweep_dir: str | Path) -> pd.DataFrame:
@@ -102,6 +102,36 @@ def plot_screen(knockouts: pd.DataFrame, metric_label: str = 'hole PSNR (dB)', p
     fig.tight_layout()
     if path is not None: save_figure(fig, path)
     return fig
+
+# %% ../nbs/24_diagnosis.ipynb #5399134a
+def structure_fidelity_of(S, T, hole) -> list[dict]:
+    "Per region (`hole`, `known`): spread of S and of the truth's edge strength T there, their correlation and mean |S - T|."
+    import torch
+    out = []
+    for region, sel in (('hole', hole), ('known', ~hole)):
+        s, t = S[sel].double(), T[sel].double()
+        if s.numel() < 2: continue
+        corr = float(torch.corrcoef(torch.stack([s, t]))[0, 1]) if s.std() > 0 and t.std() > 0 else float('nan')
+        out.append(dict(region=region, s_mean=float(s.mean()), s_std=float(s.std()), t_mean=float(t.mean()), t_std=float(t.std()),
+                        corr=corr, l1=float((s - t).abs().mean())))
+    return out
+
+# %% ../nbs/24_diagnosis.ipynb #b32ff1ab
+def structure_fidelity(model, pairs, size: int = 256, limit: int | None = None) -> pd.DataFrame:
+    "`structure_fidelity_of` per pair (a pairs CSV, DataFrame or rows) for `model`'s own S at `size`: one row per (pair, region)."
+    from msse_inpaint.data import load_pair_row
+    from msse_inpaint.evaluation import read_pairs_csv, read_pairs_csv_rows
+    from msse_inpaint.inference import inpaint
+    from msse_inpaint.msse import structure_target
+    if not model.structure_encoder: raise ValueError('structure_fidelity needs a model with the structure encoder (it has no S)')
+    rows = (read_pairs_csv(pairs) if isinstance(pairs, (str, Path)) else
+            read_pairs_csv_rows(pairs) if isinstance(pairs, pd.DataFrame) else list(pairs))
+    out = []
+    for k, row in enumerate(rows[:limit] if limit else rows):
+        image, mask = load_pair_row(row, size, fit_mask=True)
+        S = inpaint(model, image, mask)['structure'][0]
+        out += [dict(pair=k, **r) for r in structure_fidelity_of(S, structure_target(image[None])[0, 0], mask[0] > 0.5)]
+    return pd.DataFrame(out)
 
 # %% ../nbs/24_diagnosis.ipynb #dia9001
 def _num(x: float, digits: int = 2) -> str: return '--' if not np.isfinite(x) else f'{x:+.{digits}f}'
