@@ -19,7 +19,7 @@ __all__ = ['CHECKPOINT_FORMAT', 'ARCHITECTURE_FIELDS', 'OBJECT_OPCODES', 'what_f
 
 # %% ../nbs/15_checkpoint.ipynb #b4b32f4c
 CHECKPOINT_FORMAT = 'msse_inpaint.checkpoint/1'
-ARCHITECTURE_FIELDS = ('base_channels', 'structure_encoder', 'attention_heads', 'attention_mask_bias', 'attention_geometry', 'structure_input', 'structure_oracle', 'detach_coarse')  # Config attributes that shape the network
+ARCHITECTURE_FIELDS = ('base_channels', 'structure_encoder', 'attention_heads', 'attention_mask_bias', 'attention_geometry', 'structure_input', 'structure_oracle', 'detach_coarse', 'structure_source')  # Config attributes that shape the network
 
 # %% ../nbs/15_checkpoint.ipynb #whatf1le
 OBJECT_OPCODES = {'GLOBAL', 'STACK_GLOBAL', 'REDUCE', 'INST', 'OBJ', 'NEWOBJ', 'NEWOBJ_EX', 'BUILD'}   # a pickle that makes objects

@@ -27,8 +27,9 @@ def screen_runs(sweep_dir: str | Path) -> pd.DataFrame:
         if r.get('status') != 'ok': continue
         p = r.get('parameters', {})
         rows.append(dict(variant=r['variant'], seed=r['seed'], run=path.parent, psnr_hole=r['metrics'].get('psnr_hole'),
-                         **{k: p.get(k) for k in ('lambda_structure', 'structure_input', 'structure_oracle', 'detach_coarse')}))
-    runs = pd.DataFrame(rows, columns=['variant', 'seed', 'run', 'psnr_hole', 'lambda_structure', 'structure_input', 'structure_oracle', 'detach_coarse'])
+                         **{k: p.get(k) for k in ('lambda_structure', 'structure_input', 'structure_oracle', 'detach_coarse')},
+                         structure_source=p.get('structure_source', 'context')))
+    runs = pd.DataFrame(rows, columns=['variant', 'seed', 'run', 'psnr_hole', 'lambda_structure', 'structure_input', 'structure_oracle', 'detach_coarse', 'structure_source'])
     info = Path(sweep_dir) / 'sweep.json'   # the grid's own order of its cells, when the sweep recorded it
     order = list(json.loads(info.read_text()).get('variants', {})) if info.exists() else []
     rank = {v: i for i, v in enumerate(order)}

@@ -18,8 +18,8 @@ from .msse import MultiScaleStructureEncoder
 from .attention import ATTENTION_STAGES, STAGE_DIMS, make_stage, overlay_attention, renamed_argument
 
 # %% auto #0
-__all__ = ['EARLIER_IMPLEMENTATION', 'check_inputs', 'pad_to_multiple', 'default_query', 'conv3x3', 'ResBlock', 'Up',
-           'RefinementDecoder', 'InpaintingNetwork', 'count_budget', 'budget_table', 'markdown_table',
+__all__ = ['STRUCTURE_SOURCES', 'EARLIER_IMPLEMENTATION', 'check_inputs', 'pad_to_multiple', 'default_query', 'conv3x3',
+           'ResBlock', 'Up', 'RefinementDecoder', 'InpaintingNetwork', 'count_budget', 'budget_table', 'markdown_table',
            'write_budget_table', 'show_structure', 'show_attention']
 
 # %% ../nbs/14_model.ipynb #ca850150
@@ -124,6 +124,20 @@ class RefinementDecoder(nn.Module):
         r1 = self._stages_at(1, self.up1(r2, r1), holes[1], S[1], query, probes)
         return self.head(r1), probes
 
+# %% ../nbs/14_model.ipynb #a7b8e9d6
+STRUCTURE_SOURCES = {
+    'context': "the encoder's full-resolution features f1 of the known pixels, the hole marked unknown (the design)",
+    'coarse': "the coarse decoder's full-resolution features d1, which cover the hole; nothing marked unknown",
+}
+
+def _structure_source(name, structure_encoder: bool) -> str:
+    "`name` checked against `STRUCTURE_SOURCES` (and against a model without MSSE, which has no S to source)."
+    if name not in STRUCTURE_SOURCES:
+        raise ValueError(f'structure_source={name!r}: expected one of {", ".join(STRUCTURE_SOURCES)}')
+    if name != 'context' and not structure_encoder:
+        raise ValueError(f"structure_source={name!r} needs the structure encoder (structure_encoder=True): without it there is no S")
+    return name
+
 # %% ../nbs/14_model.ipynb #af020223
 class InpaintingNetwork(nn.Module):
     "The MSSE inpainting network: `forward(image, mask, attention_query=None, structure_override=None) -> dict` (see the table above)."
@@ -136,7 +150,8 @@ class InpaintingNetwork(nn.Module):
                  use_structure_encoder: bool | None = None,   # deprecated name of structure_encoder
                  structure_input: bool = False,       # S also an input channel of the refinement (needs MSSE)
                  structure_oracle: bool = False,      # S = structure_target of the image given (the ground truth in training; needs MSSE)
-                 detach_coarse: bool = False):        # the refinement's losses stop at the coarse output (they do not train the coarse decoder)
+                 detach_coarse: bool = False,         # the refinement's losses stop at the coarse output (they do not train the coarse decoder)
+                 structure_source: str = 'context'):  # what MSSE reads: a key of STRUCTURE_SOURCES
         super().__init__()
         structure_encoder = renamed_argument(structure_encoder, use_structure_encoder, 'use_structure_encoder', 'structure_encoder')
         if not isinstance(base_channels, int) or base_channels <= 0:
@@ -153,6 +168,8 @@ class InpaintingNetwork(nn.Module):
         self.structure_input, self.structure_oracle, self.detach_coarse = bool(structure_input), bool(structure_oracle), bool(detach_coarse)
         for name in ('structure_input', 'structure_oracle', 'detach_coarse'):   # recorded only when on: earlier models keep their hparams
             if getattr(self, name): self.hparams[name] = True
+        self.structure_source = _structure_source(structure_source, self.structure_encoder)
+        if self.structure_source != 'context': self.hparams['structure_source'] = self.structure_source
         self.encoder = ContextEncoder(base_channels)
         self.coarse_decoder = CoarseDecoder(base_channels)
         self.msse = MultiScaleStructureEncoder(base_channels) if self.structure_encoder else None
@@ -167,23 +184,26 @@ class InpaintingNetwork(nn.Module):
         "The network a `msse_inpaint.config.Config` describes (base_channels, structure_encoder, attention_heads, mask_bias, attention_geometry)."
         return cls(base_channels=cfg.base_channels, structure_encoder=cfg.structure_encoder, attention_heads=cfg.attention_heads,
                    mask_bias=getattr(cfg, 'mask_bias', None), attention_geometry=getattr(cfg, 'attention_geometry', None),
+                   structure_source=getattr(cfg, 'structure_source', 'context'),
                    **{k: getattr(cfg, k, False) for k in ('structure_input', 'structure_oracle', 'detach_coarse')})
 
-    def _override_structure(self, override, B, H, W, Hp, Wp, device) -> torch.Tensor:
-        "The `(B, 1, Hp, Wp)` structure map that replaces S: a constant in [0, 1], or a `(B, 1, H, W)` map in [0, 1] padded like the image."
-        if self.msse is None:
-            raise ValueError('structure_override needs a model with the structure encoder (structure_encoder=True); '
-                             'this one has no structure map to replace')
-        if isinstance(override, (int, float)) and not isinstance(override, bool):
-            if not 0 <= override <= 1: raise ValueError(f'structure_override={override!r}: a constant must lie in [0, 1]')
-            return torch.full((B, 1, Hp, Wp), float(override), device=device)
-        if not torch.is_tensor(override) or override.dim() != 4 or tuple(override.shape) != (B, 1, H, W):
-            got = tuple(override.shape) if torch.is_tensor(override) else type(override).__name__
-            raise ValueError(f'structure_override must be a number in [0, 1] or a (B, 1, H, W) = ({B}, 1, {H}, {W}) tensor; got {got}')
-        s = override.to(device=device, dtype=torch.float32)
-        if not torch.isfinite(s).all() or s.min() < 0 or s.max() > 1:
-            raise ValueError('structure_override: every value of the map must be finite and in [0, 1]')
-        return pad_to_multiple(s, 16)[0]
+# %% ../nbs/14_model.ipynb #5855c8e6
+@patch
+def _override_structure(self: InpaintingNetwork, override, B, H, W, Hp, Wp, device) -> torch.Tensor:
+    "The `(B, 1, Hp, Wp)` structure map that replaces S: a constant in [0, 1], or a `(B, 1, H, W)` map in [0, 1] padded like the image."
+    if self.msse is None:
+        raise ValueError('structure_override needs a model with the structure encoder (structure_encoder=True); '
+                         'this one has no structure map to replace')
+    if isinstance(override, (int, float)) and not isinstance(override, bool):
+        if not 0 <= override <= 1: raise ValueError(f'structure_override={override!r}: a constant must lie in [0, 1]')
+        return torch.full((B, 1, Hp, Wp), float(override), device=device)
+    if not torch.is_tensor(override) or override.dim() != 4 or tuple(override.shape) != (B, 1, H, W):
+        got = tuple(override.shape) if torch.is_tensor(override) else type(override).__name__
+        raise ValueError(f'structure_override must be a number in [0, 1] or a (B, 1, H, W) = ({B}, 1, {H}, {W}) tensor; got {got}')
+    s = override.to(device=device, dtype=torch.float32)
+    if not torch.isfinite(s).all() or s.min() < 0 or s.max() > 1:
+        raise ValueError('structure_override: every value of the map must be finite and in [0, 1]')
+    return pad_to_multiple(s, 16)[0]
 
 # %% ../nbs/14_model.ipynb #9a761466
 def _attention_query(attention_query, mask: torch.Tensor) -> torch.Tensor:
@@ -213,12 +233,15 @@ def forward(self: InpaintingNetwork, image: torch.Tensor, mask: torch.Tensor, at
     Hp, Wp = img_p.shape[-2:]
     masked = torch.where(mask_p > 0.5, torch.zeros_like(img_p), img_p)   # no value under the hole goes further
     features, _ = self.encoder(masked, mask_p)
-    coarse = self.coarse_decoder(features).float()
+    coarse, decoded = self.coarse_decoder(features, return_features=True)
+    coarse = coarse.float()
     structure = None
     if structure_override is not None: structure = self._override_structure(structure_override, B, H, W, Hp, Wp, img_p.device)
     elif self.structure_oracle: structure = structure_target(img_p)   # the oracle: edge strength of the image given, hole included
     elif self.msse is not None:
-        structure = self.msse(features[0], mask_p).float()
+        # 'context': the encoder's f1 with the hole unknown (the design); 'coarse': the decoder's d1, every position known
+        source, unknown = (features[0], mask_p) if self.structure_source == 'context' else (decoded[0], torch.zeros_like(mask_p))
+        structure = self.msse(source, unknown).float()
         if structure.shape[-2:] != (Hp, Wp):
             structure = F.interpolate(structure, size=(Hp, Wp), mode='bilinear', align_corners=False)
     base = coarse.detach() if self.detach_coarse else coarse     # detach_coarse: what the refinement starts from carries no gradient back
