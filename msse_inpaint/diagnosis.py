@@ -105,21 +105,25 @@ def plot_screen(knockouts: pd.DataFrame, metric_label: str = 'hole PSNR (dB)', p
     return fig
 
 # %% ../nbs/24_diagnosis.ipynb #5399134a
-def structure_fidelity_of(S, T, hole) -> list[dict]:
-    "Per region (`hole`, `known`): spread of S and of the truth's edge strength T there, their correlation and mean |S - T|."
+def structure_fidelity_of(S, T, hole, regions: dict | None = None) -> list[dict]:
+    """Per region (`hole`, `known`, and any boolean maps in `regions`): its share of the hole's pixels, the spread of S and of the
+    truth's edge strength T there, their correlation and mean |S - T|."""
     import torch
     out = []
-    for region, sel in (('hole', hole), ('known', ~hole)):
+    for region, sel in {'hole': hole, 'known': ~hole, **(regions or {})}.items():
         s, t = S[sel].double(), T[sel].double()
         if s.numel() < 2: continue
         corr = float(torch.corrcoef(torch.stack([s, t]))[0, 1]) if s.std() > 0 and t.std() > 0 else float('nan')
-        out.append(dict(region=region, s_mean=float(s.mean()), s_std=float(s.std()), t_mean=float(t.mean()), t_std=float(t.std()),
+        out.append(dict(region=region, share_of_hole=float(sel.sum() / hole.sum().clamp_min(1)), s_mean=float(s.mean()), s_std=float(s.std()), t_mean=float(t.mean()), t_std=float(t.std()),
                         corr=corr, l1=float((s - t).abs().mean())))
     return out
 
 # %% ../nbs/24_diagnosis.ipynb #b32ff1ab
 def structure_fidelity(model, pairs, size: int = 256, limit: int | None = None) -> pd.DataFrame:
-    "`structure_fidelity_of` per pair (a pairs CSV, DataFrame or rows) for `model`'s own S at `size`: one row per (pair, region)."
+    """`structure_fidelity_of` per pair (a pairs CSV, DataFrame or rows) for `model`'s own S at `size`: one row per (pair, region).
+    With the design's source (MSSE reading the known context) also the region `beyond reach`: hole pixels farther from every known
+    pixel than half MSSE's widest window, where no scale sees context and S is the constant sigmoid(b)."""
+    import torch.nn.functional as F
     from msse_inpaint.data import load_pair_row
     from msse_inpaint.evaluation import read_pairs_csv, read_pairs_csv_rows
     from msse_inpaint.inference import inpaint
@@ -131,7 +135,11 @@ def structure_fidelity(model, pairs, size: int = 256, limit: int | None = None) 
     for k, row in enumerate(rows[:limit] if limit else rows):
         image, mask = load_pair_row(row, size, fit_mask=True)
         S = inpaint(model, image, mask)['structure'][0]
-        out += [dict(pair=k, **r) for r in structure_fidelity_of(S, structure_target(image[None])[0, 0], mask[0] > 0.5)]
+        hole, regions = mask[0] > 0.5, {}
+        if model.structure_source == 'context':
+            r = max(model.msse.patch_sizes) // 2
+            regions['beyond reach'] = hole & (F.max_pool2d((1 - mask)[None], 2 * r + 1, 1, r)[0, 0] == 0)
+        out += [dict(pair=k, **r) for r in structure_fidelity_of(S, structure_target(image[None])[0, 0], hole, regions)]
     return pd.DataFrame(out)
 
 # %% ../nbs/24_diagnosis.ipynb #dia9001
