@@ -28,6 +28,9 @@
 #   tools/reference_model.sh evalstage STAGE   # msse_eval of a kept stage at 256 px on the knock-out screen's 297 fixed
 #                                      # CelebA-HQ validation pairs (20-50 % holes) beside biharmonic and Telea, into
 #                                      # experiments/reference/STAGE/eval/ (~3 min with 2 threads)
+#   tools/reference_model.sh knockout STAGE  # its knock-out table (chapter 23) on 48 of those pairs (16 faces x 3 bins), into
+#                                      # experiments/reference/STAGE/knockout/ (~2 min with 2 threads)
+#   tools/reference_model.sh assess STAGE  # evalstage, knockout and faults of a kept stage, one after the other
 #   tools/reference_model.sh faults STAGE  # the fault meters of chapter 25 (colour casts, blockiness, halos, seams) of the shipped
 #                                      # model and a kept stage on the same 297 pairs, the paired comparison and the before/after
 #                                      # gallery, into experiments/reference/STAGE/faults/ (~5 min with 2 threads)
@@ -98,6 +101,15 @@ case "${1:-}" in
     [[ -f "experiments/reference/$stage/weights.pth" ]] || { echo "evalstage: no experiments/reference/$stage/weights.pth (run keep $stage first)" >&2; exit 2; }
     $BIN/msse_eval --pairs experiments/runs/screen/baseline/seed_0/pairs.csv --checkpoint "experiments/reference/$stage/weights.pth" \
       --baselines biharmonic,telea --size 256 --threads 2 --out "experiments/reference/$stage/eval" --overwrite ;;
+  knockout)
+    stage="${2:?usage: $0 knockout STAGE (a folder under experiments/reference/)}"
+    [[ -f "experiments/reference/$stage/weights.pth" ]] || { echo "knockout: no experiments/reference/$stage/weights.pth (run keep $stage first)" >&2; exit 2; }
+    $BIN/msse_knockout --checkpoint "experiments/reference/$stage/weights.pth" --max_images 16 --threads 2 \
+      --out "experiments/reference/$stage/knockout" --overwrite
+    cat "experiments/reference/$stage/knockout/knockout.md" ;;
+  assess)
+    stage="${2:?usage: $0 assess STAGE (a folder under experiments/reference/)}"
+    "$0" evalstage "$stage" && "$0" knockout "$stage" && "$0" faults "$stage" ;;
   faults)
     stage="${2:?usage: $0 faults STAGE (a folder under experiments/reference/)}"
     [[ -f "experiments/reference/$stage/weights.pth" ]] || { echo "faults: no experiments/reference/$stage/weights.pth (run keep $stage first)" >&2; exit 2; }
