@@ -60,3 +60,27 @@ def test_executed_chapters_print_stable_temporary_paths():
         assert a != b and stable_paths(a) == stable_paths(b) == '$TMPDIR/msse_x_XXXXXXXX'
     for plain in (f'{tmp}/results.csv and /work/main/nbs', f'{tmp}/experiment.ipynb', f'{tmp}/my_notebook.ipynb'):   # not made by tempfile
         assert stable_paths(plain) == plain
+
+
+def test_paired_margins_reads_per_image_and_refuses_bad_input(tmp_path):
+    "tools/paired_margins.py: the paired difference per bin from an msse_eval run's per_image.csv; bad input is one line, status 2."
+    import pandas as pd
+    rows = [dict(pair=k, bin=b, method=m, psnr_hole=20.0 + k % 3 + (1.0 if m == 'msse' else 0.0), ssim_hole=0.6)
+            for k, b in enumerate(['20-30'] * 5 + ['30-40'] * 5) for m in ('msse', 'biharmonic')]
+    pd.DataFrame(rows).to_csv(tmp_path / 'per_image.csv', index=False)
+    tool = [sys.executable, str(ROOT / 'tools' / 'paired_margins.py')]
+    out = subprocess.run(tool + [str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert '| biharmonic | all | +1.000 [+1.000, +1.000] | 100% | 10 |' in out.stdout
+    assert '| biharmonic | 30-40 | +1.000 [+1.000, +1.000] | 100% | 5 |' in out.stdout
+    bad = subprocess.run(tool + [str(tmp_path), '--method', 'lama'], capture_output=True, text=True, cwd=ROOT)
+    assert bad.returncode == 2 and bad.stderr.strip().startswith("paired_margins: no method 'lama'"), bad.stderr
+    none = subprocess.run(tool + [str(tmp_path / 'missing')], capture_output=True, text=True, cwd=ROOT)
+    assert none.returncode == 2 and 'no per_image.csv' in none.stderr
+
+
+def test_bench_ab_refuses_what_is_not_a_commit():
+    out = subprocess.run(['bash', str(ROOT / 'tools' / 'bench_ab.sh'), 'no-such-commit'], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 2 and 'bench_ab: no-such-commit is not a commit of this repository' in out.stderr
+    out = subprocess.run(['bash', str(ROOT / 'tools' / 'bench_ab.sh'), 'HEAD', 'HEAD', '12x'], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 2 and 'SIZES must be comma-separated integers' in out.stderr

@@ -27,7 +27,8 @@
 #                                      # float32, about twice that: set EPOCHS=15); then `keep next3` and `evalstage next3`
 #   tools/reference_model.sh evalstage STAGE   # msse_eval of a kept stage at 256 px on the knock-out screen's 297 fixed
 #                                      # CelebA-HQ validation pairs (20-50 % holes) beside biharmonic and Telea, into
-#                                      # experiments/reference/STAGE/eval/ (~3 min with 2 threads)
+#                                      # experiments/reference/STAGE/eval/, with the paired margins against each method by bin
+#                                      # (tools/paired_margins.py: eval/paired.md) (~3 min with 2 threads)
 #   tools/reference_model.sh knockout STAGE  # its knock-out table (chapter 23) on 48 of those pairs (16 faces x 3 bins), into
 #                                      # experiments/reference/STAGE/knockout/ (~2 min with 2 threads)
 #   tools/reference_model.sh assess STAGE  # evalstage, knockout and faults of a kept stage, one after the other
@@ -100,7 +101,9 @@ case "${1:-}" in
     stage="${2:?usage: $0 evalstage STAGE (a folder under experiments/reference/)}"
     [[ -f "experiments/reference/$stage/weights.pth" ]] || { echo "evalstage: no experiments/reference/$stage/weights.pth (run keep $stage first)" >&2; exit 2; }
     $BIN/msse_eval --pairs experiments/runs/screen/baseline/seed_0/pairs.csv --checkpoint "experiments/reference/$stage/weights.pth" \
-      --baselines biharmonic,telea --size 256 --threads 2 --out "experiments/reference/$stage/eval" --overwrite ;;
+      --baselines biharmonic,telea --size 256 --threads 2 --out "experiments/reference/$stage/eval" --overwrite
+    $BIN/python tools/paired_margins.py "experiments/reference/$stage/eval" --out "experiments/reference/$stage/eval/paired.md"
+    head -8 "experiments/reference/$stage/eval/paired.md" ;;
   knockout)
     stage="${2:?usage: $0 knockout STAGE (a folder under experiments/reference/)}"
     [[ -f "experiments/reference/$stage/weights.pth" ]] || { echo "knockout: no experiments/reference/$stage/weights.pth (run keep $stage first)" >&2; exit 2; }
