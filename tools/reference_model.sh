@@ -148,5 +148,5 @@ fault_report('experiments/runs/screen/baseline/seed_0/pairs.csv', {'shipped': '$
       "runs/$stage/config.json" > "experiments/reference/$stage/config.json"
     cp "runs/$stage/log.csv" "experiments/reference/$stage/log.csv"
     ls -l "experiments/reference/$stage" ;;
-  *) echo "usage: $0 train|finetune|refine|ship|eval|card|next1|next2|next3|evalstage STAGE|gpu|gpu_dry|keep STAGE" >&2; exit 2 ;;
+  *) echo "usage: $0 train|finetune|refine|ship|eval|card|next1|next2|next3|keep STAGE|evalstage STAGE|knockout STAGE|faults STAGE|assess STAGE|gpu|gpu_dry" >&2; exit 2 ;;
 esac
