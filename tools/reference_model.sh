@@ -53,6 +53,9 @@ next_stage() {   # next_stage INIT_WEIGHTS|"" WINDOW TRAIN_MASKS EPOCHS LR SEED 
     --image_size "$2" --load_size 256 --mask_kind "$3" --val_mask_kind mixed --hole_range 0.05,0.6 \
     --epochs "$4" --batch_size 8 --lr "$5" --save_dir "$7" --seed "$6" --checkpoint_every 1 --threads 2 --quiet
 }
+# The whole command is one function, read in full before it runs: editing this file while a stage runs cannot make the
+# running shell read on at a stale offset (it once executed lines of `keep` that way).
+main() {
 case "${1:-}" in
   train)
     # The default preset (C=40, MSSE on, every loss at the seed's weights); on a CPU at 96 px, the largest size an
@@ -150,3 +153,5 @@ fault_report('experiments/runs/screen/baseline/seed_0/pairs.csv', {'shipped': '$
     ls -l "experiments/reference/$stage" ;;
   *) echo "usage: $0 train|finetune|refine|ship|eval|card|next1|next2|next3|keep STAGE|evalstage STAGE|knockout STAGE|faults STAGE|assess STAGE|gpu|gpu_dry" >&2; exit 2 ;;
 esac
+}
+main "$@"; exit $?
