@@ -47,7 +47,7 @@ class Config:
     structure_input: bool = False      # S also an input channel of the refinement (not only the attention's logit bias)
     structure_oracle: bool = False     # diagnosis: S is the ground truth's edge strength (hole included), at training and inference; scoring needs the ground truth
     detach_coarse: bool = False        # the refinement works on a detached coarse output: its losses no longer train the coarse decoder
-    structure_source: str = 'context'  # what MSSE reads (models.STRUCTURE_SOURCES): 'context' (the encoder's known pixels, the design) or 'coarse' (the coarse decoder's features, which cover the hole)
+    structure_source: str = 'context'  # what MSSE reads (msse.STRUCTURE_SOURCES): 'context' (the encoder's known pixels, the design) or 'coarse' (the coarse decoder's features, which cover the hole)
     # data
     image_size: int = 256              # square training crops; a multiple of 8
     load_size: int | None = None       # images loaded at this size and image_size windows cut from them (None: image_size)
@@ -143,7 +143,7 @@ def validate_config(cfg: Config) -> None:
         need(cfg.structure_source == 'context', 'structure_source', "'context' when structure_encoder is False (there is no S)")
         w = cfg.loss_weights.get('structure', 0)
         need(not (isinstance(w, (int, float)) and w > 0), 'structure_encoder', f'True when lambda_structure={w} > 0 (the structure loss supervises S)')
-    from msse_inpaint.models import STRUCTURE_SOURCES   # what MSSE may read (chapter 14's registry)
+    from msse_inpaint.msse import STRUCTURE_SOURCES   # what MSSE may read (chapter 12's registry)
     need(cfg.structure_source in STRUCTURE_SOURCES, 'structure_source', f'one of {", ".join(STRUCTURE_SOURCES)}')
     need(cfg.mask_bias is None or isinstance(cfg.mask_bias, bool), 'mask_bias', 'None (with MSSE), True or False')
     need(cfg.preset in PRESETS, 'preset', f'one of {", ".join(PRESETS)}')

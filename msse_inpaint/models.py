@@ -14,12 +14,12 @@ from fastcore.basics import patch
 
 from .coarse import ContextEncoder, CoarseDecoder
 from .msse import structure_target
-from .msse import MultiScaleStructureEncoder
+from .msse import MultiScaleStructureEncoder, STRUCTURE_SOURCES
 from .attention import ATTENTION_STAGES, STAGE_DIMS, make_stage, overlay_attention, renamed_argument
 
 # %% auto #0
-__all__ = ['STRUCTURE_SOURCES', 'EARLIER_IMPLEMENTATION', 'check_inputs', 'pad_to_multiple', 'default_query', 'conv3x3',
-           'ResBlock', 'Up', 'RefinementDecoder', 'InpaintingNetwork', 'count_budget', 'budget_table', 'markdown_table',
+__all__ = ['EARLIER_IMPLEMENTATION', 'check_inputs', 'pad_to_multiple', 'default_query', 'conv3x3', 'ResBlock', 'Up',
+           'RefinementDecoder', 'InpaintingNetwork', 'count_budget', 'budget_table', 'markdown_table',
            'write_budget_table', 'show_structure', 'show_attention']
 
 # %% ../nbs/14_model.ipynb #ca850150
@@ -125,11 +125,6 @@ class RefinementDecoder(nn.Module):
         return self.head(r1), probes
 
 # %% ../nbs/14_model.ipynb #a7b8e9d6
-STRUCTURE_SOURCES = {
-    'context': "the encoder's full-resolution features f1 of the known pixels, the hole marked unknown (the design)",
-    'coarse': "the coarse decoder's full-resolution features d1, which cover the hole; nothing marked unknown",
-}
-
 def _structure_source(name, structure_encoder: bool) -> str:
     "`name` checked against `STRUCTURE_SOURCES` (and against a model without MSSE, which has no S to source)."
     if name not in STRUCTURE_SOURCES:

@@ -11,7 +11,8 @@ from fastcore.basics import patch
 from .pconv import PartialConv2d
 
 # %% auto #0
-__all__ = ['SOBEL_PER_PIXEL', 'MultiScaleStructureEncoder', 'overlay_structure', 'show_structure', 'structure_target']
+__all__ = ['SOBEL_PER_PIXEL', 'STRUCTURE_SOURCES', 'MultiScaleStructureEncoder', 'overlay_structure', 'show_structure',
+           'structure_target']
 
 # %% ../nbs/12_msse.ipynb #a2893269
 def _box_mean(x: torch.Tensor, p: int) -> torch.Tensor:
@@ -141,3 +142,9 @@ def structure_target(image: torch.Tensor,   # (B,3,H,W) full image in [0, 1]
         k = torch.stack([SOBEL_PER_PIXEL, SOBEL_PER_PIXEL.t()])[:, None].to(x.device).repeat(c, 1, 1, 1)
         g = F.conv2d(F.pad(x, (1, 1, 1, 1), mode='replicate'), k, groups=c).view(x.shape[0], c, 2, *x.shape[-2:])
         return 1 - torch.exp(-g.norm(dim=2).amax(1, keepdim=True) / scale)
+
+# %% ../nbs/12_msse.ipynb #8f07ce58
+STRUCTURE_SOURCES = {
+    'context': "the encoder's full-resolution features f1 of the known pixels, the hole marked unknown (the design)",
+    'coarse': "the coarse decoder's full-resolution features d1, which cover the hole; nothing marked unknown",
+}
