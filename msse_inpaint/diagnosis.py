@@ -125,12 +125,11 @@ def structure_fidelity(model, pairs, size: int = 256, limit: int | None = None) 
     pixel than half MSSE's widest window, where no scale sees context and S is the constant sigmoid(b)."""
     import torch.nn.functional as F
     from msse_inpaint.data import load_pair_row
-    from msse_inpaint.evaluation import read_pairs_csv, read_pairs_csv_rows
+    from msse_inpaint.evaluation import pair_rows
     from msse_inpaint.inference import inpaint
     from msse_inpaint.msse import structure_target
     if not model.structure_encoder: raise ValueError('structure_fidelity needs a model with the structure encoder (it has no S)')
-    rows = (read_pairs_csv(pairs) if isinstance(pairs, (str, Path)) else
-            read_pairs_csv_rows(pairs) if isinstance(pairs, pd.DataFrame) else list(pairs))
+    rows = pair_rows(pairs)
     out = []
     for k, row in enumerate(rows[:limit] if limit else rows):
         image, mask = load_pair_row(row, size, fit_mask=True)

@@ -26,7 +26,7 @@ from .reporting import METRIC_LABELS, LOWER_IS_BETTER, save_figure, markdown_tab
 # %% auto #0
 __all__ = ['BASELINES', 'load_eval_pair', 'TABLE_METRICS', 'qualitative_grid', 'EVAL_OUTPUTS', 'baseline_telea',
            'baseline_navier_stokes', 'baseline_biharmonic', 'bin_label', 'dataset_of', 'image_sources', 'build_pairs',
-           'evaluate', 'read_pairs_csv_rows', 'per_bin_summary', 'results_markdown', 'plot_metrics_vs_bin',
+           'evaluate', 'read_pairs_csv_rows', 'pair_rows', 'per_bin_summary', 'results_markdown', 'plot_metrics_vs_bin',
            'pairs_qualitative_grid', 'model_method', 'included_results', 'run_evaluation', 'msse_eval']
 
 # %% ../nbs/22_evaluation.ipynb #2fbb38ff
@@ -181,9 +181,7 @@ def evaluate(methods: Callable | dict[str, Callable],   # fn(image, mask) -> (3,
              log_every: int | None = 100,               # print progress every this many pairs (None: quiet)
              method_name: str = 'method') -> pd.DataFrame:
     "Score inpainting methods on fixed pairs: one row per (pair, method) with metadata, metrics and seconds."
-    if isinstance(pairs, (str, Path)): rows = read_pairs_csv(pairs)
-    elif isinstance(pairs, pd.DataFrame): rows = read_pairs_csv_rows(pairs)
-    else: rows = list(pairs)
+    rows = pair_rows(pairs)
     rows = rows[:limit] if limit else rows
     if callable(methods): methods = {method_name: methods}
     calc = MetricsCalculator(use_lpips=use_lpips)
@@ -218,6 +216,11 @@ def read_pairs_csv_rows(df: pd.DataFrame) -> list[dict]:
     "Rows of a pairs DataFrame as checked dicts (the same checks as `read_pairs_csv`)."
     from msse_inpaint.data import _pair_row
     return [_pair_row({k: v for k, v in r.items() if k in PAIR_COLUMNS}, f'pair {i}') for i, r in enumerate(df.to_dict('records'))]
+
+def pair_rows(pairs) -> list[dict]:
+    "The checked rows of `pairs`: a pairs CSV path, a DataFrame with the pairs-CSV columns, or rows already read."
+    if isinstance(pairs, (str, Path)): return read_pairs_csv(pairs)
+    return read_pairs_csv_rows(pairs) if isinstance(pairs, pd.DataFrame) else list(pairs)
 
 # %% ../nbs/22_evaluation.ipynb #faace2fe
 TABLE_METRICS = ('psnr_hole', 'psnr_full', 'ssim_full', 'ssim_hole', 'psnr_boundary', 'psnr_boundary_2s', 'edge_f1',
@@ -311,7 +314,7 @@ def plot_metrics_vs_bin(summary: pd.DataFrame, metrics: Sequence[str] = ('psnr_h
 def pairs_qualitative_grid(pairs, methods: dict[str, Callable], n: int = 6, size: int = 256, seed: int = 0,
                            path: str | Path | None = None, dpi: int = 80):
     "Rows of `n` pairs spread over bins and datasets (seeded): masked input, every method's composite, ground truth."
-    rows = read_pairs_csv(pairs) if isinstance(pairs, (str, Path)) else (read_pairs_csv_rows(pairs) if isinstance(pairs, pd.DataFrame) else list(pairs))
+    rows = pair_rows(pairs)
     rng = np.random.default_rng(seed)
     groups: dict = {}
     for k, r in enumerate(rows): groups.setdefault((dataset_of(r['image_path']), r['bin']), []).append(k)

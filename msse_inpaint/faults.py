@@ -14,6 +14,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
+from .evaluation import pair_rows
 from .metrics import quantize, composite, psnr, _check_image, _check_mask
 from .msse import structure_target
 from .reporting import paired_bootstrap, save_figure, markdown_table
@@ -119,16 +120,11 @@ def fault_metrics(output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor
     return {n: FAULT_METRICS[n].fn(output, target, mask) for n in (names or FAULT_METRICS)}
 
 # %% ../nbs/25_faults.ipynb #64642c3d
-def _rows(pairs) -> list[dict]:
-    from msse_inpaint.evaluation import read_pairs_csv, read_pairs_csv_rows
-    if isinstance(pairs, (str, Path)): return read_pairs_csv(pairs)
-    return read_pairs_csv_rows(pairs) if isinstance(pairs, pd.DataFrame) else list(pairs)
-
 def fault_scores(methods: dict[str, Callable], pairs, size: int = 256, progress: bool = True) -> pd.DataFrame:
     "One row per (pair, method): the pair (index, bin, paths), `psnr_hole` and every meter of `FAULT_METRICS` on its composite."
     from msse_inpaint.data import load_pair_row
     from msse_inpaint.evaluation import _as_output
-    rows, out = _rows(pairs), []
+    rows, out = pair_rows(pairs), []
     try: from tqdm.auto import tqdm
     except ImportError: tqdm = None
     for k, row in enumerate(tqdm(rows, desc='fault meters', leave=False) if progress and tqdm else rows):
@@ -180,7 +176,7 @@ def fault_gallery(pairs, methods: dict[str, Callable], scores: pd.DataFrame, bef
     "Per meter the pair where `before` is worst: input, every method's composite, truth, then crops of each around the worst spot."
     from msse_inpaint.core import show_grid
     from msse_inpaint.data import load_pair_row
-    rows, chosen, images, titles = _rows(pairs), [], [], []
+    rows, chosen, images, titles = pair_rows(pairs), [], [], []
     mine = scores[scores['method'] == before].set_index('pair')
     for n in names or list(FAULT_METRICS):
         v = mine[n].abs() if FAULT_METRICS[n].signed else mine[n]
@@ -220,7 +216,7 @@ def fault_report(pairs, checkpoints: dict, out, before: str, after: str, size: i
         fn = model_method(path, name=name)
         methods[name] = lambda image, mask, fn=fn, name=name: fn(image, mask)[name]   # the final composite only
         methods[name].fast_path = fn.fast_path
-    rows = _rows(pairs)[:limit] if limit else _rows(pairs)
+    rows = pair_rows(pairs)[:limit] if limit else pair_rows(pairs)
     scores = fault_scores(methods, rows, size, progress)
     atomic_write(out / 'fault_scores.csv', lambda p: scores.to_csv(p, index=False))
     comparison = fault_comparison(scores, before, after)

@@ -17,7 +17,7 @@ from .cli import console_script, text, listed, existing_file, output_folder, pix
 from .fast_path import cpu_class
 from .core import repo_root, portable, atomic_write, atomic_write_text, check_positive_int, prepare_outputs, user_errors, shared_data_dir
 from .data import load_pair_row, write_pairs_csv
-from .evaluation import build_pairs, read_pairs_csv, read_pairs_csv_rows
+from .evaluation import build_pairs, read_pairs_csv, read_pairs_csv_rows, pair_rows
 from .masks import NVIDIA_BINS
 from .metrics import MetricsCalculator, composite
 from .msse import structure_target
@@ -85,7 +85,7 @@ KNOCKOUT_METRICS = ('psnr_hole', 'ssim_hole', 'edge_f1', 'psnr_boundary')
 
 def knockout_scores(model, pairs, size: int = 256, names=None, work_size='auto', progress: bool = True) -> pd.DataFrame:
     "One row per (pair, knock-out incl. `full`) with the metrics and `output_change`; `attrs['skipped']` lists unreadable pairs."
-    rows = read_pairs_csv(pairs) if isinstance(pairs, (str, Path)) else read_pairs_csv_rows(pairs) if isinstance(pairs, pd.DataFrame) else list(pairs)
+    rows = pair_rows(pairs)
     loaded, skipped = {}, []
     for k, row in enumerate(rows):
         try: loaded[k] = load_pair_row(row, size, fit_mask=True)
