@@ -156,13 +156,13 @@ def knockouts_tex(table: pd.DataFrame, caption: str, label: str) -> str:
         lines.append(f'\\code{{{latex_escape(name)}}} & {latex_escape(r.what.iloc[0])} & {cell("psnr_hole", 3)} & {cell("ssim_hole", 4)} \\\\')
     return '\n'.join(lines + ['\\bottomrule', '\\end{tabular}', '\\end{table}']) + '\n'
 
-def screen_tex(verdict: pd.DataFrame, caption: str, label: str) -> str:
+def screen_tex(verdict: pd.DataFrame, caption: str, label: str, reference: str = 'baseline') -> str:
     "A LaTeX table of `screen_verdict`: per cell, hole PSNR, difference to the reference, refinement gain and S cost with intervals."
     from msse_inpaint.reporting import latex_escape
     lines = ['\\begin{table}[htbp]', '\\centering\\small', f'\\caption{{{caption}}}', f'\\label{{{label}}}',
-             '\\begin{tabular}{lcccc}', '\\toprule', 'cell & hole PSNR & vs.\\ baseline & refinement gain & cost of constant S \\\\', '\\midrule']
+             '\\begin{tabular}{lcccc}', '\\toprule', f'cell & hole PSNR & vs.\\ {latex_escape(reference)} & refinement gain & cost of constant S \\\\', '\\midrule']
     for r in verdict.itertuples():
-        iv = lambda m, lo, hi: f'{_num(m)} [{_num(lo)}, {_num(hi)}]'
+        iv = lambda m, lo, hi: '--' if not np.isfinite(m) else f'{_num(m)} [{_num(lo)}, {_num(hi)}]'
         lines.append(f'\\code{{{latex_escape(r.variant)}}} & {r.psnr_hole:.2f} & {iv(r.vs_reference, r.vs_ref_low, r.vs_ref_high)} & '
                      f'{iv(r.refinement_gain, r.gain_low, r.gain_high)} & {iv(r.s_cost, r.s_cost_low, r.s_cost_high)} \\\\')
     return '\n'.join(lines + ['\\bottomrule', '\\end{tabular}', '\\end{table}']) + '\n'

@@ -18,11 +18,12 @@ from .reporting import METRIC_LABELS, LOWER_IS_BETTER, mean_ci, summarise, save_
 
 # %% auto #0
 __all__ = ['MAIN_METRICS', 'EFFECT_METRICS', 'REFERENCE_COLOR', 'PALETTE', 'UNITS', 'BASELINE_LABEL', 'FIGURE_DPI', 'save_fig',
-           'qualitative_grid', 'PRIOR_OVERRIDES', 'IGNORES_S_LEVELS', 'Sweep', 'load_sweep', 'baseline_per_image',
-           'baseline_summary', 'ablation_chart', 'bin_summary', 'hole_bin_chart', 'sweep_qualitative_grid',
-           'loss_curves', 'structure_attention_figure', 'effect_label', 'summary_table', 'effects_table', 'power_table',
-           'bins_table', 'effects_chart', 'prior_effects', 'prior_table', 'prior_reading', 'budget_table_tex',
-           'setup_sentence', 'verdict', 'design_sentence', 'section_tex', 'write_all']
+           'qualitative_grid', 'PRIOR_OVERRIDES', 'IGNORES_S_LEVELS', 'Sweep', 'load_sweep', 'evaluation_key',
+           'baseline_per_image', 'baseline_summary', 'telea_margin', 'ablation_chart', 'bin_summary', 'hole_bin_chart',
+           'sweep_qualitative_grid', 'loss_curves', 'structure_attention_figure', 'effect_label', 'summary_table',
+           'effects_table', 'power_table', 'bins_table', 'effects_chart', 'prior_effects', 'prior_table',
+           'prior_reading', 'cell_knockouts', 'knockout_reading', 'budget_table_tex', 'setup_sentence', 'verdict',
+           'design_sentence', 'section_tex', 'write_all']
 
 # %% ../nbs/51_figures.ipynb #8933d32a
 MAIN_METRICS = ('psnr_hole', 'ssim_hole', 'psnr_boundary', 'edge_f1', 'corner_recall')
@@ -105,23 +106,30 @@ def load_sweep(sweep_dir: str | Path) -> Sweep:
 # %% ../nbs/51_figures.ipynb #043ea219
 BASELINE_LABEL = 'Telea (no training)'
 
-def baseline_per_image(sweep: Sweep) -> pd.DataFrame:
-    "Telea's per-image metrics on the evaluation pairs of the sweep's finished runs, cached as `baseline_telea.csv` in the sweep folder."
+def evaluation_key(sweep: Sweep, variant: str, seed: int) -> str | None:
+    """What a run was scored on: the hash of its `pairs.csv` and the size the pairs were scored at (`eval_size`, else the
+    training size), as `hash@size`; None for a run without pairs. Runs with the same key can be compared pair by pair."""
     import hashlib
+    path = sweep.run_dir(variant, seed) / 'pairs.csv'
+    if not path.exists(): return None
+    r = sweep.run_result(variant, seed)
+    size = r.get('parameters', {}).get('eval_size') or r.get('config', {}).get('image_size', 256)
+    return f'{hashlib.sha256(path.read_bytes()).hexdigest()[:16]}@{int(size)}'
+
+def baseline_per_image(sweep: Sweep) -> pd.DataFrame:
+    """Telea's per-image metrics on the evaluation pairs of the sweep's finished runs, at the size each run was scored at, cached
+    as `baseline_telea.csv` in the sweep folder; `pairs_hash` is the runs' `evaluation_key`."""
     from msse_inpaint.evaluation import evaluate, baseline_telea
     files = {}
     for _, r in sweep.ok.iterrows():
-        p = sweep.dir / r.run_dir / 'pairs.csv'
-        if p.exists(): files.setdefault(hashlib.sha256(p.read_bytes()).hexdigest()[:16], (p, int(r.seed), r.variant))
+        if (key := evaluation_key(sweep, r.variant, int(r.seed))): files.setdefault(key, (sweep.dir / r.run_dir / 'pairs.csv', int(r.seed)))
     if not files: return pd.DataFrame()
     cache = sweep.dir / 'baseline_telea.csv'
     if cache.exists():
-        df = pd.read_csv(cache, dtype={'bin': str})
-        if 'pairs_hash' in df and set(df.pairs_hash.astype(str)) == set(files): return df
-    frames = []
-    for h, (p, seed, variant) in files.items():
-        size = sweep.run_result(variant, seed).get('config', {}).get('image_size', 256)
-        frames.append(evaluate({'telea': baseline_telea}, p, size=size, use_lpips=False, log_every=None).assign(pairs_hash=h, seed=seed))
+        df = pd.read_csv(cache, dtype={'bin': str, 'pairs_hash': str})
+        if 'pairs_hash' in df and set(df.pairs_hash) == set(files): return df
+    frames = [evaluate({'telea': baseline_telea}, path, size=int(key.split('@')[1]), use_lpips=False, log_every=None).assign(pairs_hash=key, seed=seed)
+              for key, (path, seed) in files.items()]
     df = pd.concat(frames, ignore_index=True)
     atomic_write_text(cache, df.to_csv(index=False))
     return df
@@ -130,6 +138,21 @@ def baseline_summary(sweep: Sweep, metrics) -> dict:
     "metric -> `reporting.mean_ci` (mean, ci_low, ci_high, ...) of Telea over the evaluation images (empty when the sweep has no pairs.csv)."
     df = baseline_per_image(sweep)
     return {} if df.empty else {m: mean_ci(df[m].to_numpy(dtype=float)) for m in metrics if m in df}
+
+# %% ../nbs/51_figures.ipynb #eec6a3e8
+def telea_margin(sweep: Sweep, variant: str | None = None, metric: str = 'psnr_hole') -> dict:
+    """`variant` (default: the design's reference cell) minus Telea on the same evaluation pairs, paired per seed and pair:
+    `paired_bootstrap`'s mean, interval and minimum detectable effect, with `variant` and `metric`; empty without pairs."""
+    variant = variant or sweep.design.reference or sweep.variants[0]
+    telea, own = baseline_per_image(sweep), sweep.per_image()
+    own = own[own.variant == variant] if len(own) else own
+    if telea.empty or own.empty or metric not in own: return {}
+    per_seed = []
+    for seed, g in own.groupby('seed'):
+        t = telea[telea.pairs_hash == evaluation_key(sweep, variant, int(seed))].set_index('pair')[metric]
+        per_seed.append((g.set_index('pair')[metric] - t).rename(seed))
+    diffs = pd.concat(per_seed, axis=1).T   # seeds x pairs; a pair missing in one seed is NaN there
+    return dict(variant=variant, metric=metric, **paired_bootstrap(diffs.to_numpy(dtype=float)))
 
 # %% ../nbs/51_figures.ipynb #bae76aa5
 FIGURE_DPI = 150   # the thesis figures' resolution
@@ -478,6 +501,30 @@ def prior_reading(pe: pd.DataFrame) -> str:
         else: out.append(f'{what} changed its outputs by {oc:.2f} 8-bit levels on average in the hole')
     return 'At inference, ' + '; '.join(out) + '.'
 
+# %% ../nbs/51_figures.ipynb #622a3a0c
+def cell_knockouts(sweep: Sweep, metric: str = 'psnr_hole') -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each cell's knock-out table pooled over its seeds (`diagnosis.screen_knockouts` on the runs' `knockout_per_pair.csv`) and
+    per cell `diagnosis.screen_verdict`'s row: refinement gain, cost of a constant S and difference to the design's reference
+    cell, with intervals. Two empty frames when no run scored knock-outs."""
+    from msse_inpaint.diagnosis import screen_runs, screen_knockouts, screen_scores, screen_verdict
+    runs = screen_runs(sweep.dir)
+    knockouts = screen_knockouts(runs, metric) if len(runs) else pd.DataFrame()
+    if knockouts.empty: return knockouts, pd.DataFrame()
+    return knockouts, screen_verdict(knockouts, screen_scores(runs, reference=sweep.design.reference or sweep.variants[0], metric=metric))
+
+def knockout_reading(cells: pd.DataFrame) -> str:
+    "What the knock-outs say, by fixed rules: per cell what the refinement adds and what a constant S costs, and in how many cells the interval is above zero."
+    if cells.empty: return ''
+    out = []
+    for col, lo, hi, what in (('refinement_gain', 'gain_low', 'gain_high', 'The refinement adds'),
+                              ('s_cost', 's_cost_low', 's_cost_high', 'Replacing $S$ by a constant costs')):
+        c = cells[np.isfinite(cells[col].astype(float))]
+        if c.empty: continue
+        each = ', '.join(f'{r[col]:+.3f}\\,dB [{r[lo]:+.3f}, {r[hi]:+.3f}] in \\code{{{latex_escape(r.variant)}}}' for _, r in c.iterrows())
+        out.append(f'{what} {each}; the interval is above zero in {int((c[lo] > 0).sum())} of {len(c)} cells')
+    return 'Knock-outs at inference, each cell\'s seeds pooled and paired per pair. ' + '. '.join(out) + '.'
+
+
 # %% ../nbs/51_figures.ipynb #c58dc924
 def budget_table_tex(size: int = 256, presets=('default', 'fast', 'large')) -> str:
     "booktabs tabular of parameters (M) and GMACs per `size` x `size` image for `presets`, MSSE on/off, plus the earlier implementation."
@@ -556,6 +603,11 @@ def verdict(sweep: Sweep, metrics=('psnr_hole', 'edge_f1', 'corner_recall')) -> 
         sentences.append(f'Setting {latex_escape(f)} to {latex_escape(lvl)} rather than {latex_escape(ref)}'
                          + (', averaged over the matched settings of the other factors, ' if len(d.factors) > 1 else ' ')
                          + '; it '.join(_reading(effs[m].loc[c['effect']], m) for m in metrics) + '.')
+    for c in contrasts:   # each interaction on the first metric, read like a main effect
+        if c['kind'] == 'interaction':
+            sentences.append(f'The interaction {effect_label(c["effect"])} (how much one factor\'s effect changes with the other) '
+                             + _reading(effs[metrics[0]].loc[c['effect']], metrics[0]).replace('an improvement', 'a positive interaction')
+                             .replace('a degradation', 'a negative interaction') + '.')
     inter = [(c['effect'], m) for c in contrasts if c['kind'] == 'interaction' for m in metrics if effs[m].loc[c['effect'], 'excludes_zero']]
     if any(c['kind'] == 'interaction' for c in contrasts):
         sentences.append('No two-factor interaction has an interval that excludes zero.' if not inter else
@@ -566,7 +618,15 @@ def verdict(sweep: Sweep, metrics=('psnr_hole', 'edge_f1', 'corner_recall')) -> 
         v = next(v for v, w in everything['weights'].items() if w > 0)
         sentences.append(f'The variant \\code{{{latex_escape(v)}}} ({latex_escape(d.describe(v))}), against \\code{{{latex_escape(d.reference)}}}, '
                          + '; it '.join(_reading(effs[m].loc[everything['effect']], m) for m in metrics) + '.')
-    sentences.append(prior_reading(prior_effects(sweep)))
+    pe = prior_effects(sweep)
+    if not pe.empty or not any(c.get('structure_encoder') for c in sweep.info.get('variants', {}).values()):
+        sentences.append(prior_reading(pe))   # the zero-the-prior test, where it ran (or where there is no S to replace)
+    if (reading := knockout_reading(cell_knockouts(sweep)[1])): sentences.append(reading)
+    if (margin := telea_margin(sweep)) and np.isfinite(margin['mean']):
+        above = np.isfinite(margin['ci_low']) and margin['ci_low'] > 0
+        sentences.append(f'The reference cell \\code{{{latex_escape(margin["variant"])}}} against Telea on the same pairs, paired per seed and pair: '
+                         f'{margin["mean"]:+.2f}\\,dB hole PSNR (95\\,\\% CI {margin["ci_low"]:+.2f} to {margin["ci_high"]:+.2f}), '
+                         + ('above it with an interval that excludes zero.' if above else 'not shown above it.'))
     ref = baseline_summary(sweep, ['psnr_hole'])
     if 'psnr_hole' in ref and 'psnr_hole' in metrics:
         best = sweep.summary(['psnr_hole']).set_index('variant')['mean']
@@ -624,6 +684,11 @@ def section_tex(sweep: Sweep, figures: dict, tables: dict) -> str:
              fig('structure', f'Ablation \\code{{{latex_escape(n)}}}: structure map $S$ and the attention weights of one hole pixel (+) '
                               f'in the three refinement stages.'),
              fig('loss', f'Ablation \\code{{{latex_escape(n)}}}: training and validation loss per epoch (mean over seeds, band: range).', '0.8\\textwidth'),
+             *([f'\\Cref{{tab:{lab}-knockouts}} and \\cref{{fig:{lab}-knockouts_chart}} show, per cell, what its trained networks lose when one part '
+                f'is switched off at inference, so that how a cell scores can be told apart from whether its network uses what its factor gives it.',
+                f'\\input{{tables/{Path(tables["knockouts"]).stem}}}',
+                fig('knockouts_chart', f'Ablation \\code{{{latex_escape(n)}}}: knock-outs per cell (seeds pooled), each part switched off at inference '
+                                 f'minus the full model, hole PSNR with 95\\,\\% bootstrap intervals over seeds and pairs.')] if 'knockouts' in tables else []),
              '\\paragraph{Reading.} ' + verdict(sweep)]
     return '\n'.join(parts)
 
@@ -644,6 +709,15 @@ def write_all(sweep: Sweep, figures_out: str | Path | None = None, tables_out: s
             'bins_table': atomic_write_text(tables_out / f'ablation_{n}_bins.tex', bins_table(sweep))}
     if (prior := prior_table(sweep)) is not None: tabs['prior'] = atomic_write_text(tables_out / f'ablation_{n}_prior.tex', prior)
     else: (tables_out / f'ablation_{n}_prior.tex').unlink(missing_ok=True)   # no MSSE-on run: no table, not an old one
+    knockouts, cells = cell_knockouts(sweep)
+    for stale in (figures_out / f'ablation_{n}_knockouts.png', tables_out / f'ablation_{n}_knockouts.tex'): stale.unlink(missing_ok=True)
+    if len(cells):   # the knock-out table of each cell's models (runs with `knockout` on)
+        from msse_inpaint.diagnosis import plot_screen, screen_tex
+        figs['knockouts_chart'] = save_figure(plot_screen(knockouts), figures_out / f'ablation_{n}_knockouts.png', FIGURE_DPI, close=True)
+        tabs['knockouts'] = atomic_write_text(tables_out / f'ablation_{n}_knockouts.tex', screen_tex(
+            cells, f'Ablation \\code{{{latex_escape(n)}}}: per cell (seeds pooled), hole PSNR, its paired difference to the reference cell, what the '
+                   f'refinement adds and what a constant $S$ costs when knocked out at inference, with 95\\,\\% intervals.',
+            f'tab:{re.sub(r"[^A-Za-z0-9]", "", n)}-knockouts', reference=sweep.design.reference or sweep.variants[0]))
     tabs['verdict'] = atomic_write_text(tables_out / f'ablation_{n}_verdict.tex', verdict(sweep))
     tabs['section'] = atomic_write_text(tables_out / f'ablation_{n}_section.tex', section_tex(sweep, figs, tabs))
     summ = sweep.summary(sweep.metrics())[['variant', 'metric', 'n', 'mean', 'ci_low', 'ci_high']]   # the columns the thesis tables have always had
