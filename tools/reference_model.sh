@@ -25,6 +25,10 @@
 #                                      # to biharmonic at 20-30 % holes, where the NVIDIA masks are many thin strokes), 30
 #                                      # epochs at lr 5e-4 (~85 min with 2 threads on an AMD Zen 4; on an AVX2-only CPU,
 #                                      # float32, about twice that: set EPOCHS=15); then `keep next3` and `evalstage next3`
+#   tools/reference_model.sh next4     # stage 4: from next3's committed weights, whole faces at 256 px (the scale msse_eval
+#                                      # scores at; the stages before saw 96-128 px windows of it), masks 'varied', 5 epochs at
+#                                      # a lower peak lr 2e-4 (17-25 min an epoch with 2 threads on an AMD Zen 4 in bf16: 85-125 min;
+#                                      # on an AVX2-only CPU set EPOCHS=2); then `keep next4` and `assess next4`
 #   tools/reference_model.sh evalstage STAGE   # msse_eval of a kept stage at 256 px on the knock-out screen's 297 fixed
 #                                      # CelebA-HQ validation pairs (20-50 % holes) beside biharmonic and Telea, into
 #                                      # experiments/reference/STAGE/eval/, with the paired margins against each method by bin
@@ -100,6 +104,8 @@ case "${1:-}" in
     next_stage experiments/reference/next1/weights.pth 128 mixed 30 5e-4 1 runs/next2 ;;
   next3)
     next_stage experiments/reference/next2/weights.pth 128 varied "${EPOCHS:-30}" 5e-4 2 runs/next3 ;;
+  next4)
+    next_stage experiments/reference/next3/weights.pth 256 varied "${EPOCHS:-5}" 2e-4 3 runs/next4 ;;
   evalstage)
     stage="${2:?usage: $0 evalstage STAGE (a folder under experiments/reference/)}"
     [[ -f "experiments/reference/$stage/weights.pth" ]] || { echo "evalstage: no experiments/reference/$stage/weights.pth (run keep $stage first)" >&2; exit 2; }
@@ -151,7 +157,7 @@ fault_report('experiments/runs/screen/baseline/seed_0/pairs.csv', {'shipped': '$
       "runs/$stage/config.json" > "experiments/reference/$stage/config.json"
     cp "runs/$stage/log.csv" "experiments/reference/$stage/log.csv"
     ls -l "experiments/reference/$stage" ;;
-  *) echo "usage: $0 train|finetune|refine|ship|eval|card|next1|next2|next3|keep STAGE|evalstage STAGE|knockout STAGE|faults STAGE|assess STAGE|gpu|gpu_dry" >&2; exit 2 ;;
+  *) echo "usage: $0 train|finetune|refine|ship|eval|card|next1|next2|next3|next4|keep STAGE|evalstage STAGE|knockout STAGE|faults STAGE|assess STAGE|gpu|gpu_dry" >&2; exit 2 ;;
 esac
 }
 main "$@"; exit $?
