@@ -21,13 +21,14 @@ from .data import (list_images, builtin_items, resolve_item, portable_ref, load_
                                seeded_subset, write_pairs_csv, read_pairs_csv, PAIR_COLUMNS, load_pair_row)
 from .masks import NVIDIA_BINS, nvidia_mask_paths, nvidia_bin_of, make_mask, mask_to_tensor
 from .metrics import MetricsCalculator, METRICS, lpips_status, composite
-from .reporting import METRIC_LABELS, LOWER_IS_BETTER, save_figure, markdown_table, summarise, deprecated
+from .reporting import METRIC_LABELS, LOWER_IS_BETTER, save_figure, markdown_table, summarise, deprecated, paired_bootstrap
 
 # %% auto #0
 __all__ = ['BASELINES', 'load_eval_pair', 'TABLE_METRICS', 'qualitative_grid', 'EVAL_OUTPUTS', 'baseline_telea',
            'baseline_navier_stokes', 'baseline_biharmonic', 'bin_label', 'dataset_of', 'image_sources', 'build_pairs',
            'evaluate', 'read_pairs_csv_rows', 'pair_rows', 'per_bin_summary', 'results_markdown', 'plot_metrics_vs_bin',
-           'pairs_qualitative_grid', 'model_method', 'included_results', 'run_evaluation', 'msse_eval']
+           'paired_margins', 'pairs_qualitative_grid', 'model_method', 'included_results', 'run_evaluation',
+           'msse_eval']
 
 # %% ../nbs/22_evaluation.ipynb #2fbb38ff
 def _check_inputs(image: torch.Tensor, mask: torch.Tensor, name: str):
@@ -309,6 +310,26 @@ def plot_metrics_vs_bin(summary: pd.DataFrame, metrics: Sequence[str] = ('psnr_h
     fig.tight_layout()
     if path is not None: save_figure(fig, path, dpi)
     return fig
+
+# %% ../nbs/22_evaluation.ipynb #2effaa9e
+def paired_margins(per_image: pd.DataFrame, method: str = 'msse', metrics: Sequence[str] = ('psnr_hole', 'ssim_hole'),
+                   others: Sequence[str] | None = None) -> pd.DataFrame:
+    """`method` minus each other method of an evaluation (`evaluate`'s rows), per metric and hole bin and over all pairs (bin
+    'all'): the mean per-pair difference with `reporting.paired_bootstrap`'s 95 % interval over pairs, the share of pairs on
+    which `method` is better (lower is better for the metrics in `LOWER_IS_BETTER`) and the number of pairs."""
+    have = list(dict.fromkeys(per_image['method']))
+    if method not in have: raise ValueError(f'paired_margins: no method {method!r} in the evaluation; it holds {", ".join(map(str, have))}')
+    rows = []
+    for metric in metrics:
+        wide = per_image.pivot_table(index=['pair', 'bin'], columns='method', values=metric).reset_index()
+        for other in [m for m in (others or have) if m != method and m in wide]:
+            for b in ['all', *_bin_order(wide['bin'].unique())]:
+                d = (wide if b == 'all' else wide[wide['bin'] == b]).pipe(lambda t: (t[method] - t[other]).to_numpy(float))
+                ok, r = np.isfinite(d), paired_bootstrap(d[None])
+                better = (d[ok] < 0) if metric in LOWER_IS_BETTER else (d[ok] > 0)
+                rows.append(dict(metric=metric, other=other, bin=b, mean=r['mean'], ci_low=r['ci_low'], ci_high=r['ci_high'],
+                                 share_better=float(better.mean()) if ok.any() else math.nan, n_pairs=int(ok.sum())))
+    return pd.DataFrame(rows, columns=['metric', 'other', 'bin', 'mean', 'ci_low', 'ci_high', 'share_better', 'n_pairs'])
 
 # %% ../nbs/22_evaluation.ipynb #4213df12
 def pairs_qualitative_grid(pairs, methods: dict[str, Callable], n: int = 6, size: int = 256, seed: int = 0,

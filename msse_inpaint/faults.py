@@ -20,9 +20,9 @@ from .msse import structure_target
 from .reporting import paired_bootstrap, save_figure, markdown_table
 
 # %% auto #0
-__all__ = ['BLOCK_PERIODS', 'FAULT_METRICS', 'FAULT_OUTPUTS', 'colour_cast', 'magenta_cast', 'blockiness', 'edge_overshoot',
-           'border_seam', 'FaultMetric', 'fault_metrics', 'fault_scores', 'fault_comparison', 'fault_markdown',
-           'fault_gallery', 'fault_report']
+__all__ = ['BLOCK_PERIODS', 'FAULT_METRICS', 'FAULT_OUTPUTS', 'GENERIC_CHECKPOINT_NAMES', 'colour_cast', 'magenta_cast',
+           'blockiness', 'edge_overshoot', 'border_seam', 'FaultMetric', 'fault_metrics', 'fault_scores',
+           'fault_comparison', 'fault_markdown', 'fault_gallery', 'fault_report', 'checkpoint_label', 'msse_faults']
 
 # %% ../nbs/25_faults.ipynb #249b237d
 def _prepared(output: torch.Tensor, target: torch.Tensor, mask: torch.Tensor):
@@ -227,3 +227,49 @@ def fault_report(pairs, checkpoints: dict, out, before: str, after: str, size: i
                 precision_paths={m: fn.fast_path.describe() if fn.fast_path else 'float32' for m, fn in methods.items()})
     atomic_write_text(out / 'faults.json', json.dumps(portable(info), indent=2))
     return dict(scores=scores, comparison=comparison, out=out)
+
+# %% ../nbs/25_faults.ipynb #ef1c066b
+from fastcore.script import store_true
+from .cli import console_script, text, listed, count, pixels, existing_file, output_folder, FLAG
+from .masks import NVIDIA_BINS
+from .knockout import question_pairs, DEFAULT_KNOCKOUT_BINS
+
+GENERIC_CHECKPOINT_NAMES = ('weights', 'best_model', 'last', 'model', 'checkpoint')   # file names that do not say which model
+
+def checkpoint_label(path) -> str:
+    "A checkpoint's name in tables: 'shipped' for None (the shipped model), else its file's stem, or its run folder's name where the stem is generic."
+    if path is None: return 'shipped'
+    p = Path(path)
+    if p.stem not in GENERIC_CHECKPOINT_NAMES and not p.stem.startswith('checkpoint_epoch'): return p.stem
+    folder = p.parent.parent if p.parent.name == 'checkpoints' else p.parent
+    return folder.name or p.stem
+
+@console_script(after=existing_file('checkpoint file'), before=existing_file('checkpoint file'), pairs=existing_file('pairs CSV'),
+                images=text('image folder(s)/files, checked when read'), bins=listed(*NVIDIA_BINS), max_images=count(),
+                size=pixels(16), seed=count(0), limit=count(), out=output_folder(), threads=count(), overwrite=FLAG)
+def msse_faults(after: str = None,        # the checkpoint to examine
+                before: str = None,       # the checkpoint it is set against (default: the shipped reference model)
+                pairs: str = None,        # score this existing pairs CSV instead of building pairs
+                images: str = None,       # image folder(s)/files, comma-separated; default shared:celebahq/val, else the built-in images
+                bins: str = DEFAULT_KNOCKOUT_BINS,   # comma-separated NVIDIA hole bins (one mask per image and bin)
+                max_images: int = None,   # a seeded subset of this many images per source (default: all)
+                size: int = 256,          # evaluation size
+                seed: int = 0,            # seed of the pairing
+                limit: int = None,        # score only the first this many pairs
+                out: str = None,          # output folder (default results/faults)
+                threads: int = 1,         # CPU threads
+                overwrite: store_true = False):   # replace an earlier report in --out
+    "Fault meters (colour casts, blockiness, halos, seams) of two checkpoints on the same pairs: the paired comparison and the gallery."
+    from msse_inpaint.core import user_errors, repo_root, check_positive_int
+    from msse_inpaint.inference import default_checkpoint
+    with user_errors('msse_faults'):
+        if after is None: raise ValueError('--after: expected the checkpoint to examine (a .pth file)')
+        torch.set_num_threads(check_positive_int(threads, '--threads'))
+        if before is None and (before := default_checkpoint()) is None:
+            raise FileNotFoundError('--before: no shipped reference model found (msse_inpaint/weights/); give a checkpoint file')
+        names = [checkpoint_label(None if before == default_checkpoint() else before), checkpoint_label(after)]
+        if names[0] == names[1]: names = [f'{names[0]} (before)', f'{names[1]} (after)']
+        table = question_pairs(pairs, images, 'nvidia', bins, 1, max_images, size, seed)
+        rep = fault_report(table, dict(zip(names, (before, after))), Path(out) if out else repo_root() / 'results' / 'faults',
+                           before=names[0], after=names[1], size=size, limit=limit, overwrite=overwrite)
+    print(fault_markdown(rep['comparison'], *names))

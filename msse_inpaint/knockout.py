@@ -26,7 +26,7 @@ from .reporting import paired_bootstrap, save_figure, markdown_table, METRIC_LAB
 # %% auto #0
 __all__ = ['STRUCTURE_KNOCKOUTS', 'KNOCKOUT_METRICS', 'DEFAULT_KNOCKOUT_BINS', 'KNOCKOUT_OUTPUTS', 'stages_off', 'knockout_names',
            'describe_knockout', 'knockout_outputs', 'knockout_scores', 'knockout_table', 'plot_knockouts',
-           'knockout_markdown', 'msse_knockout']
+           'question_pairs', 'knockout_markdown', 'msse_knockout']
 
 # %% ../nbs/23_knockout.ipynb #ko0006
 @contextmanager
@@ -156,6 +156,21 @@ def plot_knockouts(table: pd.DataFrame, metric: str = 'psnr_hole', title: str | 
 
 # %% ../nbs/23_knockout.ipynb #ko0023
 DEFAULT_KNOCKOUT_BINS = '20-30,30-40,40-50'   # the hole bins of the issue's question
+
+def question_pairs(pairs: str | None = None, images: str | None = None, masks: str = 'nvidia', bins: str = DEFAULT_KNOCKOUT_BINS,
+                   per_bin: int = 1, max_images: int | None = 16, size: int = 256, seed: int = 0) -> pd.DataFrame:
+    """The pairs a command examines a model on: an existing pairs CSV, or `build_pairs` of `images` (default: the CelebA-HQ
+    validation faces where ../shared/data is present, else the built-in images) with `masks` in the hole `bins` (a
+    comma-separated subset of the NVIDIA bins), checked with one-line errors that name the option."""
+    bin_list = [b.strip() for b in bins.split(',') if b.strip()]
+    if not bin_list or [b for b in bin_list if b not in NVIDIA_BINS]:
+        raise ValueError(f'--bins: expected a comma-separated subset of {", ".join(NVIDIA_BINS)}, got {bins!r}')
+    if pairs is not None:
+        if not Path(pairs).is_file(): raise FileNotFoundError(f'--pairs: no such file {pairs} (expected a pairs CSV)')
+        return pd.DataFrame(read_pairs_csv(pairs))
+    if images is None: images = 'shared:celebahq/val' if shared_data_dir() is not None else None   # else the built-in images
+    return build_pairs(images, masks=masks, per_bin=per_bin, bins=bin_list if masks == 'nvidia' else None, size=size, seed=seed, max_images=max_images)
+
 KNOCKOUT_OUTPUTS = ('pairs.csv', 'per_pair.csv', 'knockout.csv', 'knockout.md', 'knockout.png', 'skipped.csv', 'run.json')
 
 def _check_names(names: str | None, model) -> list[str] | None:
@@ -205,20 +220,15 @@ def msse_knockout(checkpoint: str = None,   # checkpoint to examine (default: th
         for value, option in ((per_bin, '--per_bin'), (size, '--size')): check_positive_int(value, option)
         if max_images is not None: check_positive_int(max_images, '--max_images')
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0: raise ValueError(f'--seed must be a non-negative integer, got {seed!r}')
-        bin_list = [b.strip() for b in bins.split(',') if b.strip()]
-        if not bin_list or (bad := [b for b in bin_list if b not in NVIDIA_BINS]):
-            raise ValueError(f'--bins: expected a comma-separated subset of {", ".join(NVIDIA_BINS)}, got {bins!r}')
         if work_size not in ('auto', 'native') and not str(work_size).isdigit():
             raise ValueError(f"--work_size must be 'auto', 'native' or a number of pixels, got {work_size!r}")
-        if pairs is not None and not Path(pairs).is_file(): raise FileNotFoundError(f'--pairs: no such file {pairs} (expected a pairs CSV)')
         if images is None and pairs is None:
             images = 'shared:celebahq/val' if shared_data_dir() is not None else None   # else the built-in images
+        table = question_pairs(pairs, images, masks, bins, per_bin, max_images, size, seed)   # bad pairs or bins: refused before the model loads
         from msse_inpaint.inference import load_model
         model = load_model(checkpoint, device=device)
         chosen = _check_names(names, model)
         ws = int(work_size) if str(work_size).isdigit() else work_size
-        table = (pd.DataFrame(read_pairs_csv(pairs)) if pairs else
-                 build_pairs(images, masks=masks, per_bin=per_bin, bins=bin_list if masks == 'nvidia' else None, size=size, seed=seed, max_images=max_images))
         folder = Path(out) if out else repo_root() / 'results' / 'knockout'
         prepare_outputs(folder, KNOCKOUT_OUTPUTS, overwrite=overwrite, what='knock-out run')
         folder.mkdir(parents=True, exist_ok=True)
@@ -235,7 +245,7 @@ def msse_knockout(checkpoint: str = None,   # checkpoint to examine (default: th
         import matplotlib.pyplot as plt
         plt.close(plot_knockouts(res, path=folder / 'knockout.png', title=f'Knock-outs of {Path(checkpoint).name if checkpoint else "the shipped model"}'))
         path = getattr(getattr(model, 'fast_path', None), 'describe', lambda: 'float32')()
-        atomic_write_text(folder / 'run.json', json.dumps(portable(dict(checkpoint=checkpoint or 'shipped', cpu=cpu_class(), precision_path=path, images=images, masks=masks, bins=bin_list,
+        atomic_write_text(folder / 'run.json', json.dumps(portable(dict(checkpoint=checkpoint or 'shipped', cpu=cpu_class(), precision_path=path, images=images, masks=masks, bins=bins.split(','),
                           per_bin=per_bin, max_images=max_images, pairs=pairs, size=size, seed=seed, work_size=work_size, n_pairs=len(table),
                           n_skipped=len(scores.attrs['skipped']), hparams=model.hparams, seconds=round(time.time() - t0, 1))), indent=2, default=str))
     print(text)

@@ -1,5 +1,5 @@
 """Paired margins of one method of an msse_eval run against the others, per hole bin and over all pairs: the mean of the
-per-pair difference with its bootstrap 95 % interval (msse_inpaint.reporting.paired_bootstrap, pairs resampled) and the share
+per-pair difference with its bootstrap 95 % interval (msse_inpaint.evaluation.paired_margins, pairs resampled) and the share
 of pairs on which the method is better.  Reads the run's per_image.csv; prints Markdown, or writes it with --out.
 
     .venv/bin/python tools/paired_margins.py experiments/reference/next3/eval [--method msse] [--out FILE]
@@ -7,29 +7,21 @@ of pairs on which the method is better.  Reads the run's per_image.csv; prints M
 import argparse, sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from msse_inpaint.reporting import paired_bootstrap, markdown_table
+from msse_inpaint.evaluation import paired_margins
+from msse_inpaint.reporting import markdown_table
 
 METRICS = {'psnr_hole': ('hole PSNR (dB)', 3), 'ssim_hole': ('hole SSIM', 4)}
 
 
 def margins(per_image: pd.DataFrame, method: str = 'msse') -> str:
-    "The Markdown tables: per metric, one row per (other method, bin) with the paired difference `method - other`."
-    if method not in set(per_image['method']):
-        raise ValueError(f'no method {method!r} in the run; it holds {", ".join(sorted(set(per_image["method"])))}')
+    "The Markdown tables of `evaluation.paired_margins`: per metric, one row per (other method, bin) with `method - other`."
+    table = paired_margins(per_image, method, metrics=list(METRICS))
     out = []
     for metric, (label, digits) in METRICS.items():
-        wide = per_image.pivot_table(index=['pair', 'bin'], columns='method', values=metric).reset_index()
-        rows = []
-        for other in [m for m in wide.columns[2:] if m != method]:
-            for b in ['all', *sorted(wide['bin'].unique())]:
-                part = wide if b == 'all' else wide[wide['bin'] == b]
-                d = (part[method] - part[other]).to_numpy(float)
-                r = paired_bootstrap(d[None])
-                rows.append([other, b, f"{r['mean']:+.{digits}f} [{r['ci_low']:+.{digits}f}, {r['ci_high']:+.{digits}f}]",
-                             f'{np.mean(d > 0):.0%}', str(int(np.isfinite(d).sum()))])
+        rows = [[r.other, r.bin, f"{r.mean:+.{digits}f} [{r.ci_low:+.{digits}f}, {r.ci_high:+.{digits}f}]", f'{r.share_better:.0%}', str(r.n_pairs)]
+                for r in table[table.metric == metric].itertuples()]
         out.append(f'**{label}: {method} minus each method, paired (bootstrap 95 % interval over pairs)**\n\n'
                    + markdown_table(['other', 'bin', f'{method} - other', f'pairs {method} better', 'pairs'], rows))
     return '\n\n'.join(out) + '\n'
@@ -45,9 +37,9 @@ def main(argv=None):
     def fail(msg): print(f'paired_margins: {msg}', file=sys.stderr); sys.exit(2)
     if not f.is_file(): fail(f'no per_image.csv in {a.run} (expected the folder of an msse_eval run)')
     try: text = margins(pd.read_csv(f), a.method)
-    except ValueError as e: fail(e)
+    except ValueError as e: fail(str(e).removeprefix('paired_margins: '))
     if a.out: Path(a.out).write_text(text)
-    else: print(text)
+    else: print(text, end='')
 
 
 if __name__ == '__main__':

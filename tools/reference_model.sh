@@ -32,7 +32,8 @@
 #   tools/reference_model.sh evalstage STAGE   # msse_eval of a kept stage at 256 px on the knock-out screen's 297 fixed
 #                                      # CelebA-HQ validation pairs (20-50 % holes) beside biharmonic and Telea, into
 #                                      # experiments/reference/STAGE/eval/, with the paired margins against each method by bin
-#                                      # (tools/paired_margins.py: eval/paired.md) (~3 min with 2 threads)
+#                                      # (tools/paired_margins.py: eval/paired.md) (~3 min with 2 threads); STAGE=shipped
+#                                      # scores the shipped model on the same pairs (experiments/reference/shipped/eval/)
 #   tools/reference_model.sh knockout STAGE  # its knock-out table (chapter 23) on 48 of those pairs (16 faces x 3 bins), into
 #                                      # experiments/reference/STAGE/knockout/ (~2 min with 2 threads)
 #   tools/reference_model.sh assess STAGE  # evalstage, knockout and faults of a kept stage, one after the other
@@ -56,6 +57,9 @@ next_stage() {   # next_stage INIT_WEIGHTS|"" WINDOW TRAIN_MASKS EPOCHS LR SEED 
     --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
     --image_size "$2" --load_size 256 --mask_kind "$3" --val_mask_kind mixed --hole_range 0.05,0.6 \
     --epochs "$4" --batch_size 8 --lr "$5" --save_dir "$7" --seed "$6" --checkpoint_every 1 --threads 2 --quiet
+}
+weights_of() {   # weights_of STAGE: a kept stage's weights, or the shipped model's for STAGE=shipped (scored on the same pairs)
+  if [[ "$1" == shipped ]]; then echo "$SHIPPED"; else echo "experiments/reference/$1/weights.pth"; fi
 }
 # The whole command is one function, read in full before it runs: editing this file while a stage runs cannot make the
 # running shell read on at a stale offset (it once executed lines of `keep` that way).
@@ -107,16 +111,16 @@ case "${1:-}" in
   next4)
     next_stage experiments/reference/next3/weights.pth 256 varied "${EPOCHS:-5}" 2e-4 3 runs/next4 ;;
   evalstage)
-    stage="${2:?usage: $0 evalstage STAGE (a folder under experiments/reference/)}"
-    [[ -f "experiments/reference/$stage/weights.pth" ]] || { echo "evalstage: no experiments/reference/$stage/weights.pth (run keep $stage first)" >&2; exit 2; }
-    $BIN/msse_eval --pairs experiments/runs/screen/baseline/seed_0/pairs.csv --checkpoint "experiments/reference/$stage/weights.pth" \
+    stage="${2:?usage: $0 evalstage STAGE (a folder under experiments/reference/, or shipped)}"
+    [[ -f "$(weights_of "$stage")" ]] || { echo "evalstage: no $(weights_of "$stage") (run keep $stage first)" >&2; exit 2; }
+    $BIN/msse_eval --pairs experiments/runs/screen/baseline/seed_0/pairs.csv --checkpoint "$(weights_of "$stage")" \
       --baselines biharmonic,telea --size 256 --threads 2 --out "experiments/reference/$stage/eval" --overwrite
     $BIN/python tools/paired_margins.py "experiments/reference/$stage/eval" --out "experiments/reference/$stage/eval/paired.md"
     head -8 "experiments/reference/$stage/eval/paired.md" ;;
   knockout)
-    stage="${2:?usage: $0 knockout STAGE (a folder under experiments/reference/)}"
-    [[ -f "experiments/reference/$stage/weights.pth" ]] || { echo "knockout: no experiments/reference/$stage/weights.pth (run keep $stage first)" >&2; exit 2; }
-    $BIN/msse_knockout --checkpoint "experiments/reference/$stage/weights.pth" --max_images 16 --threads 2 \
+    stage="${2:?usage: $0 knockout STAGE (a folder under experiments/reference/, or shipped)}"
+    [[ -f "$(weights_of "$stage")" ]] || { echo "knockout: no $(weights_of "$stage") (run keep $stage first)" >&2; exit 2; }
+    $BIN/msse_knockout --checkpoint "$(weights_of "$stage")" --max_images 16 --threads 2 \
       --out "experiments/reference/$stage/knockout" --overwrite
     cat "experiments/reference/$stage/knockout/knockout.md" ;;
   assess)
@@ -125,9 +129,8 @@ case "${1:-}" in
   faults)
     stage="${2:?usage: $0 faults STAGE (a folder under experiments/reference/)}"
     [[ -f "experiments/reference/$stage/weights.pth" ]] || { echo "faults: no experiments/reference/$stage/weights.pth (run keep $stage first)" >&2; exit 2; }
-    $BIN/python -c "import sys, torch; torch.set_num_threads(2); from msse_inpaint.faults import fault_report
-fault_report('experiments/runs/screen/baseline/seed_0/pairs.csv', {'shipped': '$SHIPPED', sys.argv[1]: f'experiments/reference/{sys.argv[1]}/weights.pth'},
-             f'experiments/reference/{sys.argv[1]}/faults', before='shipped', after=sys.argv[1], overwrite=True)" "$stage"
+    $BIN/msse_faults --after "experiments/reference/$stage/weights.pth" --pairs experiments/runs/screen/baseline/seed_0/pairs.csv \
+      --threads 2 --out "experiments/reference/$stage/faults" --overwrite >/dev/null
     cat "experiments/reference/$stage/faults/faults.md" ;;
   gpu|gpu_dry)
     # Sizing (not yet measured on a GPU: no device was lent so far): a 256 px training step costs ~120 GFLOP per image
@@ -143,7 +146,7 @@ fault_report('experiments/runs/screen/baseline/seed_0/pairs.csv', {'shipped': '$
     echo "gpu stage: from $init -> $out"
     timeout --signal=INT 480 $BIN/msse_train --config default --structure_input --lambda_structure 0.2 --init_weights "$init" \
       --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
-      ${GPU_SUBSET:+--train_subset $GPU_SUBSET} --image_size "${GPU_SIZE:-256}" --mask_kind mixed --val_mask_kind mixed \
+      ${GPU_SUBSET:+--train_subset $GPU_SUBSET} --image_size "${GPU_SIZE:-256}" --mask_kind varied --val_mask_kind mixed \
       --hole_range 0.05,0.6 --epochs "${GPU_EPOCHS:-40}" --batch_size "${GPU_BATCH:-32}" --lr 3e-4 --num_workers "${GPU_WORKERS:-8}" \
       --device "${GPU_DEVICE:-cuda}" --precision "${GPU_PRECISION:-bf16}" --save_dir "$out" --seed 3 --checkpoint_every 1 --overwrite --quiet
     ls -l "$out" "$out/checkpoints" ;;
