@@ -17,14 +17,15 @@ from fastcore.basics import patch
 from fastcore.script import call_parse, Param
 from .cli import console_script, Check, text, one_of, count, integers, existing_folder, output_folder, FLAG, MISSING_PATH
 
-from .core import repo_root, atomic_write_text, atomic_write, check_positive_int, figures_dir, UserError, USER_ERRORS, cli_error, folder_lock, FolderLockedError
+from .core import repo_root, portable, atomic_write_text, atomic_write, check_positive_int, figures_dir, UserError, USER_ERRORS, cli_error, folder_lock, FolderLockedError
 from .reporting import mean_ci as _mean_ci, summarise, deprecated, paired_bootstrap
 from .executors import check_executor, run_calls   # --executor local|slurm (52_executors)
 
 # %% auto #0
-__all__ = ['RESULT_FILE', 'ERROR_FILE', 'NOTEBOOK_FILE', 'GENERATED_OUTPUTS', 'RESERVED_PARAMETERS', 'RESERVED_COLUMNS',
-           'mean_ci', 'summarize', 'PAIR_KEYS', 'SCIENTIFIC', 'GRID_FILE', 'git_commit', 'environment_info',
-           'write_run_result', 'read_run_result', 'level_name', 'Design', 'Grid', 'load_grid', 'template_parameters',
+__all__ = ['RESULT_FILE', 'ERROR_FILE', 'NOTEBOOK_FILE', 'GENERATED_OUTPUTS', 'SAMPLES_FILE', 'COMPACT_SAMPLES_FILE',
+           'LEVEL_SAMPLES', 'RESERVED_PARAMETERS', 'RESERVED_COLUMNS', 'mean_ci', 'summarize', 'PAIR_KEYS',
+           'SCIENTIFIC', 'GRID_FILE', 'git_commit', 'environment_info', 'write_run_result', 'read_run_result',
+           'read_samples', 'compact_samples', 'level_name', 'Design', 'Grid', 'load_grid', 'template_parameters',
            'check_template_parameters', 'resolve_data', 'is_finished', 'run_one', 'SweepLockedError', 'sweep_lock',
            'write_sweep_info', 'aggregate', 'run_sweep', 'run_scores', 'paired_scores', 'paired_effects', 'html_report',
            'run_figures', 'parse_overrides', 'msse_ablate']
@@ -74,14 +75,14 @@ def environment_info() -> dict:
 
 def write_run_result(out_dir: str | Path, parameters: dict, metrics: dict, timings: dict | None = None,
                      status: str = 'ok', **extra) -> Path:
-    "Write `out_dir/metrics.json` atomically: parameters, seed, metrics, timings, versions and git commit."
+    "Write `out_dir/metrics.json` atomically: parameters, seed, metrics, timings, versions and git commit, with portable paths."
     if not isinstance(parameters, dict) or 'seed' not in parameters:
         raise ValueError(f'parameters must be a dict that includes the seed, got {parameters!r}')
     result = {'status': status, 'variant': parameters.get('variant'), 'seed': parameters['seed'],
               'parameters': parameters, 'metrics': metrics, 'timings': timings or {},
               'finished_at': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
               **environment_info(), **extra}
-    return atomic_write_text(Path(out_dir) / RESULT_FILE, json.dumps(_jsonable(result), indent=2))
+    return atomic_write_text(Path(out_dir) / RESULT_FILE, json.dumps(portable(_jsonable(result)), indent=2))   # committed: no machine folders
 
 def read_run_result(run_dir: str | Path) -> dict | None:
     "The run's `metrics.json` as a dict, or None when the run has not finished (or the file is unreadable)."
@@ -89,6 +90,51 @@ def read_run_result(run_dir: str | Path) -> dict | None:
     if not path.exists(): return None
     try: return json.loads(path.read_text())
     except (json.JSONDecodeError, OSError): return None
+
+# %% ../nbs/50_ablation.ipynb #1887d0dd
+SAMPLES_FILE, COMPACT_SAMPLES_FILE = 'samples.pt', 'samples.npz'
+LEVEL_SAMPLES = ('image', 'output', 'structure')   # the maps in [0, 1] the figures draw, kept as 8-bit levels (not the coarse composite)
+
+def read_samples(run_dir: str | Path) -> dict | None:
+    """A run's samples as tensors: `samples.pt` (read with `weights_only=True`: a run folder is data, and a crafted file must not
+    run code), else `samples.npz` (read without pickles) in the same form; None when it has neither."""
+    import torch
+    run_dir = Path(run_dir)
+    path = run_dir / SAMPLES_FILE
+    try:
+        if path.exists(): return torch.load(path, map_location='cpu', weights_only=True)
+        path = run_dir / COMPACT_SAMPLES_FILE
+        if not path.exists(): return None
+        with np.load(path, allow_pickle=False) as z:
+            s = {'pair_index': z['pair_index'].tolist(), 'query': torch.from_numpy(z['query']), 'mask': torch.from_numpy(z['mask']).float()}
+            s.update({k: torch.from_numpy(z[k]).float() / 255 if k in z else None for k in LEVEL_SAMPLES})
+            stages = [k[len('attention_'):] for k in z.files if k.startswith('attention_') and not k.endswith('_peak')]
+            s['attention'] = {st: torch.from_numpy(z[f'attention_{st}']).float() / 255
+                              * torch.from_numpy(z[f'attention_{st}_peak']).view(-1, *[1] * (z[f'attention_{st}'].ndim - 1)) for st in stages}
+        return s
+    except Exception as e:
+        raise ValueError(f'{path} could not be read as a samples file ({type(e).__name__}: {str(e)[:200]}); expected tensors, numbers, '
+                         'lists and dicts only, as the experiment template writes (samples.pt is loaded with weights_only=True, '
+                         'samples.npz without pickles)') from e
+
+# %% ../nbs/50_ablation.ipynb #da49a3a8
+def compact_samples(run_dir: str | Path) -> Path | None:
+    "Write `run_dir/samples.npz` from its `samples.pt` (see above); None when the run has no samples.pt."
+    import torch
+    run_dir = Path(run_dir)
+    if not (run_dir / SAMPLES_FILE).exists(): return None
+    s = read_samples(run_dir)
+    out = {'pair_index': np.asarray(s['pair_index'], dtype=np.int64), 'query': np.asarray(s['query'], dtype=np.int64),
+           'mask': s['mask'].float().numpy() > 0.5}
+    for k in LEVEL_SAMPLES:
+        if s.get(k) is not None: out[k] = (s[k].float().clamp(0, 1) * 255).round().to(torch.uint8).numpy()
+    for stage, a in (s.get('attention') or {}).items():
+        a = a.float(); peak = a.flatten(1).amax(1).clamp_min(1e-12)   # one maximum per sample
+        out[f'attention_{stage}'] = (a / peak.view(-1, *[1] * (a.dim() - 1)) * 255).round().to(torch.uint8).numpy()
+        out[f'attention_{stage}_peak'] = peak.numpy()
+    def write(tmp: Path):
+        with open(tmp, 'wb') as f: np.savez_compressed(f, **out)   # a file object: savez would append '.npz' to a bare path
+    return atomic_write(run_dir / COMPACT_SAMPLES_FILE, write)
 
 # %% ../nbs/50_ablation.ipynb #d0e5a002
 RESERVED_PARAMETERS = ('variant', 'seed', 'out_dir')
@@ -357,8 +403,9 @@ def is_finished(run_dir: str | Path, parameters: dict) -> bool:
     if not result or result.get('status') != 'ok': return False
     recorded = result.get('parameters') or {}
     wanted = json.loads(json.dumps(_jsonable(parameters)))
-    # out_dir is where the run is, not what it ran: a finished run copied or committed elsewhere (another clone) still counts
-    return all(recorded.get(k, object()) == v for k, v in wanted.items() if k != 'out_dir')
+    # out_dir is where the run is, not what it ran: a finished run copied or committed elsewhere (another clone) still counts;
+    # a folder is recorded as `portable` writes it (metrics.json travels), so either spelling is the same parameter
+    return all(recorded.get(k, object()) in (v, portable(v)) for k, v in wanted.items() if k != 'out_dir')
 
 def run_one(template: str | Path, parameters: dict, kernel_name: str = 'python3', cell_timeout: int | None = None,
             log=print) -> dict:
@@ -408,7 +455,7 @@ def write_sweep_info(grid: Grid) -> Path:
     info = {'name': grid.name, 'description': grid.description, 'source': grid.source, 'template': str(grid.template),
             'seeds': grid.seeds, 'base': grid.base, 'overrides': grid.overrides, 'variants': grid.variants,
             'design': grid.design.to_dict(), **git_commit()}
-    return atomic_write_text(grid.output_dir / 'sweep.json', json.dumps(_jsonable(info), indent=2))
+    return atomic_write_text(grid.output_dir / 'sweep.json', json.dumps(portable(_jsonable(info)), indent=2))
 
 # %% ../nbs/50_ablation.ipynb #7110c4f4
 def aggregate(grid: Grid, write: bool = True) -> pd.DataFrame:
@@ -423,6 +470,7 @@ def aggregate(grid: Grid, write: bool = True) -> pd.DataFrame:
             row.update({k: v for k, v in (result.get('metrics') or {}).items() if isinstance(v, (int, float)) or v is None})
             row.update({k: v for k, v in (result.get('timings') or {}).items() if isinstance(v, (int, float))})
             row.update({k: result.get(k) for k in ('version', 'git_commit', 'git_dirty', 'finished_at', 'cpu', 'precision_path')})
+            if write and (run_dir / SAMPLES_FILE).exists() and not (run_dir / COMPACT_SAMPLES_FILE).exists(): compact_samples(run_dir)
         elif (run_dir / ERROR_FILE).exists():
             err = json.loads((run_dir / ERROR_FILE).read_text())
             row.update(status='failed', error=err.get('error'))

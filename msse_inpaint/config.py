@@ -177,11 +177,12 @@ def to_dict(self: Config) -> dict:
 
 @patch
 def to_json(self: Config, path: str | Path | None = None) -> str:
-    "The configuration as JSON text, also written (atomically) to `path` when given."
+    """The configuration as JSON text, also written (atomically) to `path` when given; the file records the folders as
+    `core.portable` writes them (relative to the repository, the shared data as ../shared/data), since it travels with results."""
     text = json.dumps(self.to_dict(), indent=2)
     if path is not None:
-        from msse_inpaint.core import atomic_write_text
-        atomic_write_text(path, text)
+        from msse_inpaint.core import atomic_write_text, portable
+        atomic_write_text(path, json.dumps(portable(self.to_dict()), indent=2))
     return text
 
 # %% ../nbs/03_config.ipynb #a7694142

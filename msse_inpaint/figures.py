@@ -13,7 +13,7 @@ import pandas as pd
 import torch
 
 from .core import atomic_write, atomic_write_text, figures_dir, portable, repo_root, to_display
-from .ablation import run_scores, paired_effects, Design
+from .ablation import run_scores, paired_effects, Design, read_samples
 from .reporting import METRIC_LABELS, LOWER_IS_BETTER, mean_ci, summarise, save_figure, latex_escape, deprecated, paired_bootstrap
 
 # %% auto #0
@@ -85,13 +85,9 @@ class Sweep:
         "Each variant's mean over seeds with its 95% interval, per metric (`reporting.summarise` over `ablation.run_scores`), variants in grid order."
         return summarise(run_scores(self.results, m := list(self.metrics() if metrics is None else metrics)), 'variant', m)
     def samples(self, variant: str, seed: int) -> dict | None:
-        "A run's `samples.pt`, or None when it has none. Read with `weights_only=True`: a sweep folder is data, and a crafted file must not run code."
-        path = self.run_dir(variant, seed) / 'samples.pt'
-        if not path.exists(): return None
-        try: return torch.load(path, map_location='cpu', weights_only=True)
-        except Exception as e:
-            raise ValueError(f'{path} could not be read as a samples file ({type(e).__name__}: {str(e)[:200]}); expected tensors, '
-                             'numbers, lists and dicts only, as the experiment template writes (it is loaded with weights_only=True)') from e
+        "A run's drawn pairs (`ablation.read_samples`: its `samples.pt`, else the committed `samples.npz`), or None when it has neither."
+        return read_samples(self.run_dir(variant, seed))
+
 
 # %% ../nbs/51_figures.ipynb #2aa57538
 def load_sweep(sweep_dir: str | Path) -> Sweep:
@@ -250,7 +246,7 @@ def sweep_qualitative_grid(sweep: Sweep, seed: int | None = None, n: int = 4, si
     seed = sweep.seeds[0] if seed is None else seed
     samples = {v: sweep.samples(v, seed) for v in sweep.variants if not sweep.ok[(sweep.ok.variant == v) & (sweep.ok.seed == seed)].empty}
     samples = {v: s for v, s in samples.items() if s is not None}
-    if not samples: raise ValueError(f'no samples.pt for seed {seed} in sweep {sweep.name!r}')
+    if not samples: raise ValueError(f'no samples (samples.pt or samples.npz) for seed {seed} in sweep {sweep.name!r}')
     first = next(iter(samples.values()))
     n = min(n, len(first['image']))
     cols = ['masked input'] + [sweep.label(v) for v in samples] + ['ground truth']
@@ -300,7 +296,7 @@ def structure_attention_figure(sweep: Sweep, variant: str | None = None, seed: i
         far = sorted(sweep.variants, key=lambda v: -sum(l != d.reference_level(f) for f, l in d.cells.get(v, {}).items()))
         variant = next((v for v in far if (s := sweep.samples(v, seed)) is not None and s.get('structure') is not None), far[0])
     s = sweep.samples(variant, seed)
-    if s is None: raise ValueError(f'no samples.pt for {variant!r} seed {seed} in sweep {sweep.name!r}')
+    if s is None: raise ValueError(f'no samples (samples.pt or samples.npz) for {variant!r} seed {seed} in sweep {sweep.name!r}')
     stages = list((s.get('attention') or {}).keys())
     cols = ['masked input', 'structure S'] + [f'{st} attention' for st in stages] + ['output']
     n = min(n, len(s['image']))
