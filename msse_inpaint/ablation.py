@@ -484,6 +484,31 @@ def aggregate(grid: Grid, write: bool = True) -> pd.DataFrame:
     return df
 
 # %% ../nbs/50_ablation.ipynb #9c86bd03
+_terminated = False   # set in a sweep's worker process when SIGTERM arrives
+
+def _on_sigterm(signum, frame):
+    global _terminated
+    _terminated = True
+    sys.exit(128 + signum)   # unwinds the running cell: papermill shuts its kernel down on the way out
+
+def _worker_init(parent: int):
+    """Set up a sweep's worker process so that it ends with the runner that started it: on Linux the runner's death sends it
+    SIGTERM (a killed runner would otherwise leave its workers running the cells they had queued, with no lock held), and
+    SIGTERM unwinds the running cell like an exception (see `_pool_job`)."""
+    import signal
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    if sys.platform.startswith('linux'):
+        import ctypes
+        try: ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
+        except (OSError, AttributeError): pass
+    if os.getppid() != parent: sys.exit(1)   # the runner died before the line above took effect
+
+def _pool_job(*args):
+    "`run_one` in a worker process; after a SIGTERM the process ends here (the pool would otherwise take the next queued cell)."
+    try: return run_one(*args)
+    finally:
+        if _terminated: os._exit(143)
+
 def _run_cells(grid: Grid, todo: list, report, kernel_name: str = 'python3', cell_timeout: int | None = None, jobs: int = 1,
                executor: str = 'pool', executor_options: dict | None = None, log=print):
     "Run the cells `todo` (tag, variant, seed): here one at a time, `jobs` worker processes at a time, or as submitit jobs; `report(tag, variant, seed, result)` in this process as each ends."
@@ -499,8 +524,9 @@ def _run_cells(grid: Grid, todo: list, report, kernel_name: str = 'python3', cel
     else:   # papermill changes the working directory of its process for each run: parallel runs need processes, not threads
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
-        from msse_inpaint.ablation import run_one as job   # the package's copy: spawned workers can import it
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context('spawn')) as pool:
+        from msse_inpaint.ablation import _pool_job as job, _worker_init as init   # the package's copies: spawned workers can import them
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context('spawn'), initializer=init,
+                                 initargs=(os.getpid(),)) as pool:
             running = {}
             for t in todo:
                 running[pool.submit(job, grid.template, grid.parameters(t[1], t[2]), kernel_name, cell_timeout)] = t

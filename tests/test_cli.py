@@ -188,3 +188,54 @@ def test_msse_train_lists_unreadable_training_images(tmp_path):
     assert r.returncode == 0, r.stderr[-800:]
     rows = list(csv.DictReader(open(tmp_path / 'run' / 'skipped.csv')))
     assert [Path(row['image_path']).name for row in rows] == ['damaged.png'] and 'could not be read' in rows[0]['reason'], rows
+
+
+def _children(pid: int) -> list[int]:
+    "Process ids whose parent is `pid` (from /proc)."
+    out = []
+    for stat in Path('/proc').glob('[0-9]*/stat'):
+        try: fields = stat.read_text().rsplit(')', 1)[1].split()
+        except OSError: continue
+        if int(fields[1]) == pid: out.append(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try: state = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()[0]
+    except OSError: return False
+    return state != 'Z'
+
+
+@pytest.mark.skipif(not sys.platform.startswith('linux'), reason='the worker processes follow their runner on Linux (PR_SET_PDEATHSIG)')
+def test_killed_sweep_runner_takes_its_workers_and_kernels_along(tmp_path):
+    """`msse_ablate --jobs 2` killed mid-sweep: its worker processes and their kernels end with it, and no queued cell starts
+    afterwards (once, killed runners left workers that went on running the queue with no lock held)."""
+    import signal, time, nbformat, yaml
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("variant = 'a'\nseed = 0\nout_dir = None\nscale = 1.0"); params.metadata['tags'] = ['parameters']
+    nb.cells = [params, nbformat.v4.new_code_cell('import time\ntime.sleep(120)')]
+    nbformat.write(nb, str(tmp_path / 'slow.ipynb'))
+    (tmp_path / 'slow.yaml').write_text(yaml.safe_dump({
+        'name': 'slow', 'template': str(tmp_path / 'slow.ipynb'), 'output_dir': str(tmp_path / 'runs'), 'seeds': [0, 1, 2, 3],
+        'factors': {'scale': {1: {'scale': 1.0}, 2: {'scale': 2.0}}}, 'variants': {'a': {'scale': 1}}}))
+    exe = BIN / 'msse_ablate'
+    if not exe.exists(): pytest.skip(f'{exe} is not installed')
+    runner = subprocess.Popen([str(exe), str(tmp_path / 'slow.yaml'), '--jobs', '2'], stdout=subprocess.DEVNULL, stderr=open(tmp_path / 'err.txt', 'w'),
+                              env={**os.environ, 'OMP_NUM_THREADS': '1'})
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and len(list((tmp_path / 'runs').glob('a/seed_*/.partial*'))) + \
+                len(list((tmp_path / 'runs').glob('a/seed_*/*.ipynb'))) < 2:
+            time.sleep(0.5)
+        workers, kernels = _children(runner.pid), []
+        while time.time() < deadline and len(kernels) < 2:   # each worker starts its kernel
+            time.sleep(0.5); kernels = [k for w in workers for k in _children(w)]
+        assert len(workers) >= 2 and kernels, (workers, kernels, (tmp_path / 'err.txt').read_text()[-1000:])
+        runner.send_signal(signal.SIGTERM); runner.wait(timeout=30)
+        deadline = time.time() + 60
+        while time.time() < deadline and any(_alive(p) for p in workers + kernels): time.sleep(0.5)
+        assert not any(_alive(p) for p in workers + kernels), [p for p in workers + kernels if _alive(p)]
+        started = {p.parent.name for p in (tmp_path / 'runs').glob('a/seed_*/*') if p.suffix == '.ipynb' or p.name.startswith('.partial')}
+        assert len(started) <= 2, started   # the queued cells never started
+    finally:
+        if runner.poll() is None: runner.kill()

@@ -84,3 +84,25 @@ def test_bench_ab_refuses_what_is_not_a_commit():
     assert out.returncode == 2 and 'bench_ab: no-such-commit is not a commit of this repository' in out.stderr
     out = subprocess.run(['bash', str(ROOT / 'tools' / 'bench_ab.sh'), 'HEAD', 'HEAD', '12x'], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 2 and 'SIZES must be comma-separated integers' in out.stderr
+
+
+def test_model_card_of_a_kept_stage_states_its_targets_and_refuses_another_models_numbers(tmp_path):
+    """tools/model_card.py on the committed candidate (experiments/reference/next3): the stages found through init_weights, the
+    targets each with its measured value and verdict, the knock-outs and the fault report; an evaluation made with another
+    checkpoint is refused with one line instead of being printed as this model's."""
+    stage = ROOT / 'experiments' / 'reference' / 'next3'
+    if not (stage / 'eval_all_bins' / 'per_image.csv').is_file():
+        import pytest; pytest.skip('experiments/reference/next3/eval_all_bins not committed')
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1'}
+    d = 'experiments/reference/next3'
+    args = [sys.executable, str(ROOT / 'tools' / 'model_card.py'), '--run', d, '--checkpoint', f'{d}/weights.pth', '--question', f'{d}/eval',
+            '--knockout', f'{d}/knockout', '--faults', f'{d}/faults', '--out', str(tmp_path / 'card.md'), '--tex', str(tmp_path / 'card.tex')]
+    r = subprocess.run(args + ['--eval', f'{d}/eval_all_bins'], capture_output=True, text=True, env=env, timeout=240, cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-2000:]
+    card = (tmp_path / 'card.md').read_text()
+    assert card.startswith('# Model card (candidate, not shipped): experiments/reference/next3/weights.pth')
+    assert 'in 3 stages' in card and '## The targets' in card and card.count('met**') >= 4
+    assert '| hole PSNR at 20-50 % holes, minus biharmonic | >= +0.5 dB, interval above zero |' in card
+    assert '## What the network uses: knock-outs' in card and '## Visible faults' in card and 'fault_gallery.png' in card
+    r = subprocess.run(args + ['--eval', 'results/reference'], capture_output=True, text=True, env=env, timeout=240, cwd=ROOT)
+    assert r.returncode != 0 and 'was not made with' in r.stderr and 'Traceback' not in r.stderr, r.stderr[-2000:]

@@ -9,7 +9,7 @@ The training stages are found by following each run's `init_weights` back to the
 It also writes thesis/tables/reference_model.tex (hole PSNR and SSIM per bin on faces against the classical methods,
 and the paired margins against Telea), which the thesis's results chapter includes.
 """
-import argparse, json
+import argparse, json, os
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -23,6 +23,7 @@ from msse_inpaint.inference import training_scale
 from msse_inpaint.checkpoint import read_checkpoint
 from msse_inpaint.metrics import EARLIER_REPORTED
 from msse_inpaint.reporting import mean_ci
+from msse_inpaint.evaluation import paired_margins
 
 ROOT = Path(__file__).resolve().parents[1]
 # The earlier implementation's README (its own masks, its own metric code): hole PSNR, hole "SSIM" (a sum over three
@@ -68,9 +69,53 @@ def training_stages(run: Path) -> list[tuple[dict, pd.DataFrame]]:
         if not cfg_path.is_file(): raise FileNotFoundError(f'{cfg_path}: no such training run (expected config.json and log.csv)')
         cfg = json.loads(cfg_path.read_text())
         stages.append((cfg, pd.read_csv(run / 'log.csv')))
-        # init_weights names <run>/checkpoints/<file>.pth; its run folder is two levels up
-        run = Path(cfg['init_weights']).parents[1] if cfg.get('init_weights') else None
+        # init_weights names <run>/checkpoints/<file>.pth (a run folder two levels up) or a kept stage's
+        # experiments/reference/<stage>/weights.pth (the stage folder holds config.json and log.csv)
+        init = Path(cfg['init_weights']) if cfg.get('init_weights') else None
+        run = None if init is None else ROOT / (init.parents[1] if init.parent.name == 'checkpoints' else init.parent)
     return stages[::-1]
+
+
+DEFAULT_TEX = 'thesis/tables/reference_model.tex'
+
+
+def same_weights(a: Path, b: Path) -> bool:
+    "Whether two checkpoint files hold the same network weights (an exported copy of a stage's weights counts as the same)."
+    if a.resolve() == b.resolve(): return True
+    wa, wb = read_checkpoint(a)['model'], read_checkpoint(b)['model']
+    return wa.keys() == wb.keys() and all(torch.equal(wa[k].float(), wb[k].float()) for k in wa)
+
+
+def made_with(folder: Path, checkpoint: Path) -> bool:
+    "Whether the msse_eval run in `folder` scored `checkpoint` (its run.json's settings name the checkpoint it loaded)."
+    used = json.loads((folder / 'run.json').read_text()).get('settings', {}).get('checkpoint')
+    return used is not None and (ROOT / used).is_file() and same_weights(ROOT / used, checkpoint)
+
+
+
+def targets_lines(question: pd.DataFrame, all_bins: pd.DataFrame) -> list[str]:
+    """The reference model's targets (issue 23), each with its measured value and whether it holds: hole PSNR at 20-50 % holes
+    at least +0.5 dB above biharmonic with the paired interval above zero, hole SSIM not below biharmonic by more than 0.005
+    (both on the `question` pairs), no hole bin from 1 to 60 % more than 0.3 dB below biharmonic, Telea beaten in every bin
+    (paired intervals above zero; on the faces of `all_bins`)."""
+    q = paired_margins(question, 'msse', metrics=['psnr_hole', 'ssim_hole'], others=['biharmonic']).query("bin == 'all'").set_index('metric')
+    faces = all_bins[all_bins.dataset == 'celebahq/val']
+    b = paired_margins(faces, 'msse', metrics=['psnr_hole'], others=['biharmonic', 'telea']).query("bin != 'all'")
+    iv = lambda r, d=2: f"{r['mean']:+.{d}f} [{r.ci_low:+.{d}f}, {r.ci_high:+.{d}f}]"
+    yes = lambda ok: '**met**' if ok else '**not met**'
+    p, ss = q.loc['psnr_hole'], q.loc['ssim_hole']
+    bih, tel = b[b.other == 'biharmonic'], b[b.other == 'telea']
+    worst = bih.loc[bih['mean'].idxmin()]
+    lost = tel[tel.ci_low <= 0]
+    rows = [('hole PSNR at 20-50 % holes, minus biharmonic', '>= +0.5 dB, interval above zero', iv(p), yes(p['mean'] >= 0.5 and p.ci_low > 0)),
+            ('hole SSIM at 20-50 % holes, minus biharmonic', '>= -0.005', iv(ss, 4), yes(ss['mean'] >= -0.005)),
+            ('worst hole bin (1-60 %), minus biharmonic', '>= -0.3 dB in every bin', f"{worst['bin']}: {iv(worst)}", yes(bih['mean'].min() >= -0.3)),
+            ('hole bins where Telea is not beaten (paired interval above zero)', 'none',
+             ', '.join(f"{r['bin']} ({iv(r)})" for _, r in lost.iterrows()) or 'none', yes(lost.empty))]
+    return (['| target | wanted | measured (95 % interval) | |', '|---|---|---|---|'] + [f'| {a} | {w} | {m} | {v} |' for a, w, m, v in rows]
+            + ['', f'Per hole bin on the faces (paired, bootstrap 95 % interval over pairs), minus biharmonic: '
+               + '; '.join(f"{r['bin']} {iv(r)}" for _, r in bih.iterrows()) + '; minus Telea: '
+               + '; '.join(f"{r['bin']} {iv(r)}" for _, r in tel.iterrows()) + '.'])
 
 
 def loss_weights_text(c: dict) -> str:
@@ -82,12 +127,18 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--run', default='runs/reference_256_s3',
                    help='the run the shipped checkpoint comes from (earlier stages are found through its init_weights)')
-    p.add_argument('--tex', default='thesis/tables/reference_model.tex')
+    p.add_argument('--tex', default=DEFAULT_TEX)
     p.add_argument('--checkpoint', default='msse_inpaint/weights/msse_reference.pth')
     p.add_argument('--eval', default='results/reference')
     p.add_argument('--legacy', default='results/reference_legacy_masks')
     p.add_argument('--out', default='msse_inpaint/weights/MODEL_CARD.md')
+    p.add_argument('--question', help="an msse_eval folder on the question's pairs (20-50 %% holes) with biharmonic, for the targets")
+    p.add_argument('--knockout', help='an msse_knockout folder of this checkpoint (its knockout.md goes into the card)')
+    p.add_argument('--faults', help='an msse_faults folder: this checkpoint against the one it replaces (faults.md and the gallery)')
     a = p.parse_args()
+    for option in ('question', 'knockout', 'faults'):
+        if getattr(a, option) and not (ROOT / getattr(a, option)).is_dir():
+            raise SystemExit(f'model_card: --{option}: no such folder {getattr(a, option)}')
     run, ck_path = ROOT / a.run, ROOT / a.checkpoint
     stages = training_stages(run)
     cfg, log = stages[-1]
@@ -97,17 +148,22 @@ def main():
         raise SystemExit(f'model_card: {ck_path} is from epoch {ck["epoch"]}, which {run / "log.csv"} does not have '
                          f'(epochs {int(log.epoch.min())}-{int(log.epoch.max())}); pass the run it came from as --run')
     best = log.loc[log.epoch == ck['epoch']].iloc[0]
+    for option in ('eval', 'question'):   # every number in the card must be this checkpoint's
+        if getattr(a, option) and not made_with(ROOT / getattr(a, option), ck_path):
+            raise SystemExit(f'model_card: --{option} {getattr(a, option)} was not made with {a.checkpoint} (its run.json names another checkpoint)')
     per_bin = pd.read_csv(ROOT / a.eval / 'per_bin.csv')
     per_image = pd.read_csv(ROOT / a.eval / 'per_image.csv')
     run_info = json.loads((ROOT / a.eval / 'run.json').read_text())
     methods = ['msse', 'telea', 'navier_stokes', 'biharmonic']
 
+    shipped = ck_path.resolve() == (ROOT / 'msse_inpaint' / 'weights' / 'msse_reference.pth').resolve()
     lines = [
-        '# Model card: msse_reference.pth',
+        f'# Model card: {ck_path.name}' if shipped else f'# Model card (candidate, not shipped): {a.checkpoint}',
         '',
-        'The reference model shipped with msse_inpaint, found by `msse_inpaint.inference.default_checkpoint()` and used by',
-        'default by `msse_test`, `msse_eval --checkpoint`, the mask explorer and the README quick start. Generated by',
-        '`tools/model_card.py` from the training run and the evaluation outputs; see `tools/reference_model.sh` to reproduce.',
+        ('The reference model shipped with msse_inpaint, found by `msse_inpaint.inference.default_checkpoint()` and used by\n'
+         'default by `msse_test`, `msse_eval --checkpoint`, the mask explorer and the README quick start.' if shipped else
+         'A candidate for the reference model, measured as the shipped one would be; the package still ships the earlier model.'),
+        'Generated by `tools/model_card.py` from the training runs and the evaluation outputs; see `tools/reference_model.sh` to reproduce.',
         '',
         '## What it is',
         f'* Network: `InpaintingNetwork`, preset `{cfg["preset"]}` (C = {cfg["base_channels"]}, MSSE '
@@ -124,7 +180,7 @@ def main():
     if len(stages) > 1:
         lines += [f'* Trained **on a CPU** (2 cores; no GPU was available to this task), in {len(stages)} stages:',
                   f'  1. from scratch, {recipe(*stages[0])}']
-        lines += [f'  {i}. from stage {i - 1}\'s best weights (`init_weights`), {recipe(c, lg)}'
+        lines += [f'  {i}. from stage {i - 1}\'s weights (`init_weights`: {c["init_weights"]}), {recipe(c, lg)}'
                   for i, (c, lg) in enumerate(stages[1:], start=2)]
     else:
         lines += [f'* Trained **on a CPU** (2 cores; no GPU was available to this task) on {recipe(cfg, log)}']
@@ -171,8 +227,23 @@ def main():
                  'It clears the bar the workbook sets for a learned model (better than Telea in both).')
               + ' ' + strongest_baseline_sentence(per_bin)]
 
+    if a.question:
+        lines += ['', '## The targets', '', 'What the workbook asks of its reference model (issue 23), on the fixed CelebA-HQ validation '
+                  f'pairs at 256 px: `{a.question}` (20-50 % holes, paired per pair) and the faces above (every bin).', '']
+        lines += targets_lines(pd.read_csv(ROOT / a.question / 'per_image.csv'), per_image)
+    if a.knockout:
+        lines += ['', '## What the network uses: knock-outs', '', f'Each part switched off at inference, against the full model on the same pairs '
+                  f'(`msse_knockout`, `{a.knockout}`; chapter 23):', '', (ROOT / a.knockout / 'knockout.md').read_text().strip()]
+    if a.faults:
+        lines += ['', '## Visible faults, against the model it replaces', '', f'Chapter 25\'s meters on the same pairs (`msse_faults`, `{a.faults}`), '
+                  'paired per pair; the gallery shows, for each meter, the pair where the earlier model was worst, before and after.', '',
+                  (ROOT / a.faults / 'faults.md').read_text().strip(), '',
+                  f'![the same pairs before and after]({os.path.relpath(ROOT / a.faults / "fault_gallery.png", (ROOT / a.out).parent)})']
+
     legacy = ROOT / a.legacy / 'per_image.csv'
-    if legacy.is_file():
+    if legacy.is_file() and not made_with(legacy.parent, ck_path):
+        lines += ['', f'(The earlier implementation\'s masks, `{a.legacy}`, were scored with another checkpoint: not shown.)']
+    elif legacy.is_file():
         li = pd.read_csv(legacy)
         lines += ['', '## On the earlier implementation\'s masks', '',
                   'Faces of `celebahq/val` at 256 px with the earlier implementation\'s own mask distribution (its rectangles of',
@@ -197,7 +268,8 @@ def main():
     tmp = out.with_suffix('.tmp')
     tmp.write_text('\n'.join(lines), encoding='utf-8'); tmp.replace(out)
     print(f'wrote {out}')
-    write_tex(ROOT / a.tex, per_bin, tex_margins, stages, run_info)
+    if shipped or a.tex != DEFAULT_TEX: write_tex(ROOT / a.tex, per_bin, tex_margins, stages, run_info)
+    else: print(f'{DEFAULT_TEX} left as it is: the thesis table describes the shipped model (give --tex to write this one elsewhere)')
 
 
 def strongest_baseline_sentence(per_bin: pd.DataFrame, dataset: str = 'celebahq/val', tex: bool = False) -> str:

@@ -26,7 +26,9 @@
 #                                      # epochs at lr 5e-4 (~85 min with 2 threads on an AMD Zen 4; on an AVX2-only CPU,
 #                                      # float32, about twice that: set EPOCHS=15); then `keep next3` and `evalstage next3`
 #   tools/reference_model.sh next4     # stage 4: from next3's committed weights, whole faces at 256 px (the scale msse_eval
-#                                      # scores at; the stages before saw 96-128 px windows of it), masks 'varied', 5 epochs at
+#                                      # scores at; the stages before saw 96-128 px windows of it), masks 'varied' with holes
+#                                      # from 1 % (next3 is furthest below biharmonic at 1-10 % and 10-20 %, where the stages
+#                                      # before never saw a hole under 5 %: eval_all_bins, MODEL_CARD.md), 5 epochs at
 #                                      # a lower peak lr 2e-4 (17-25 min an epoch with 2 threads on an AMD Zen 4 in bf16: 85-125 min;
 #                                      # on an AVX2-only CPU set EPOCHS=2); then `keep next4` and `assess next4`
 #   tools/reference_model.sh evalstage STAGE   # msse_eval of a kept stage at 256 px on the knock-out screen's 297 fixed
@@ -40,6 +42,10 @@
 #   tools/reference_model.sh faults STAGE  # the fault meters of chapter 25 (colour casts, blockiness, halos, seams) of the shipped
 #                                      # model and a kept stage on the same 297 pairs, the paired comparison and the before/after
 #                                      # gallery, into experiments/reference/STAGE/faults/ (~5 min with 2 threads)
+#   tools/reference_model.sh evalbins STAGE  # msse_eval of a kept stage on every hole bin (1-60 %, the 1194 pairs of
+#                                      # results/baselines, joined with its classical baselines) into experiments/reference/STAGE/eval_all_bins
+#   tools/reference_model.sh card STAGE  # the candidate's model card from what the commands above wrote, into
+#                                      # experiments/reference/STAGE/MODEL_CARD.md (`card` alone: the shipped model's)
 #   tools/reference_model.sh gpu       # the GPU stage: one H100-class GPU, from the last committed stage's weights, whole faces
 #                                      # at 256 px, bf16, batch 32, 40 epochs, cut off at 8 minutes; checkpoint and log in
 #                                      # runs/gpu_stage (GPU_OUT); then `keep gpu_stage`
@@ -51,11 +57,11 @@ STAGE1=${STAGE1:-runs/reference}
 STAGE2=${STAGE2:-runs/reference_256}
 RUN=${RUN:-runs/reference_256_s3}
 SHIPPED=msse_inpaint/weights/msse_reference.pth
-next_stage() {   # next_stage INIT_WEIGHTS|"" WINDOW TRAIN_MASKS EPOCHS LR SEED RUN: one stage of the next reference model
-  # (s_input recipe, windows of faces loaded at 256 px, holes 5-60 %, validation on 32 val faces with their fixed mixed masks)
+next_stage() {   # next_stage INIT_WEIGHTS|"" WINDOW TRAIN_MASKS EPOCHS LR SEED RUN [HOLES]: one stage of the next reference model
+  # (s_input recipe, windows of faces loaded at 256 px, holes HOLES (default 5-60 %), validation on 32 val faces with their fixed mixed masks)
   $BIN/msse_train --config default --structure_input --lambda_structure 0.2 ${1:+--init_weights "$1"} \
     --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
-    --image_size "$2" --load_size 256 --mask_kind "$3" --val_mask_kind mixed --hole_range 0.05,0.6 \
+    --image_size "$2" --load_size 256 --mask_kind "$3" --val_mask_kind mixed --hole_range "${8:-0.05,0.6}" \
     --epochs "$4" --batch_size 8 --lr "$5" --save_dir "$7" --seed "$6" --checkpoint_every 1 --threads 2 --quiet
 }
 weights_of() {   # weights_of STAGE: a kept stage's weights, or the shipped model's for STAGE=shipped (scored on the same pairs)
@@ -97,7 +103,13 @@ case "${1:-}" in
     $BIN/msse_eval --images shared:celebahq/val --masks generator:legacy_mixed --per_bin 3 --seed 0 --checkpoint "$SHIPPED" \
       --size 256 --threads 2 --out results/reference_legacy_masks --overwrite ;;
   card)
-    $BIN/python tools/model_card.py --run "$RUN" --checkpoint "$SHIPPED" --out msse_inpaint/weights/MODEL_CARD.md ;;
+    if [[ -n "${2:-}" ]]; then   # card STAGE: the candidate's card from its kept folder (eval, eval_all_bins, knockout, faults)
+      d="experiments/reference/$2"
+      $BIN/python tools/model_card.py --run "$d" --checkpoint "$d/weights.pth" --eval "$d/eval_all_bins" --question "$d/eval" \
+        --knockout "$d/knockout" --faults "$d/faults" --out "$d/MODEL_CARD.md"
+    else
+      $BIN/python tools/model_card.py --run "$RUN" --checkpoint "$SHIPPED" --out msse_inpaint/weights/MODEL_CARD.md
+    fi ;;
   next1)
     # The recipe of the knock-out screen's s_input cell (architecture fields: fixed from the first stage on), at the
     # screen's settings for everything else, trained longer; every hole size from 5 % so that small holes, where the
@@ -109,7 +121,7 @@ case "${1:-}" in
   next3)
     next_stage experiments/reference/next2/weights.pth 128 varied "${EPOCHS:-30}" 5e-4 2 runs/next3 ;;
   next4)
-    next_stage experiments/reference/next3/weights.pth 256 varied "${EPOCHS:-5}" 2e-4 3 runs/next4 ;;
+    next_stage experiments/reference/next3/weights.pth 256 varied "${EPOCHS:-5}" 2e-4 3 runs/next4 0.01,0.6 ;;
   evalstage)
     stage="${2:?usage: $0 evalstage STAGE (a folder under experiments/reference/, or shipped)}"
     [[ -f "$(weights_of "$stage")" ]] || { echo "evalstage: no $(weights_of "$stage") (run keep $stage first)" >&2; exit 2; }
@@ -117,6 +129,11 @@ case "${1:-}" in
       --baselines biharmonic,telea --size 256 --threads 2 --out "experiments/reference/$stage/eval" --overwrite
     $BIN/python tools/paired_margins.py "experiments/reference/$stage/eval" --out "experiments/reference/$stage/eval/paired.md"
     head -8 "experiments/reference/$stage/eval/paired.md" ;;
+  evalbins)
+    stage="${2:?usage: $0 evalbins STAGE (a folder under experiments/reference/, or shipped)}"
+    [[ -f "$(weights_of "$stage")" ]] || { echo "evalbins: no $(weights_of "$stage") (run keep $stage first)" >&2; exit 2; }
+    $BIN/msse_eval --pairs results/baselines/pairs.csv --checkpoint "$(weights_of "$stage")" --baselines none --include results/baselines \
+      --size 256 --threads 2 --lpips off --out "experiments/reference/$stage/eval_all_bins" --overwrite ;;
   knockout)
     stage="${2:?usage: $0 knockout STAGE (a folder under experiments/reference/, or shipped)}"
     [[ -f "$(weights_of "$stage")" ]] || { echo "knockout: no $(weights_of "$stage") (run keep $stage first)" >&2; exit 2; }
@@ -160,7 +177,7 @@ case "${1:-}" in
       "runs/$stage/config.json" > "experiments/reference/$stage/config.json"
     cp "runs/$stage/log.csv" "experiments/reference/$stage/log.csv"
     ls -l "experiments/reference/$stage" ;;
-  *) echo "usage: $0 train|finetune|refine|ship|eval|card|next1|next2|next3|next4|keep STAGE|evalstage STAGE|knockout STAGE|faults STAGE|assess STAGE|gpu|gpu_dry" >&2; exit 2 ;;
+  *) echo "usage: $0 train|finetune|refine|ship|eval|next1|next2|next3|next4|keep STAGE|evalstage STAGE|evalbins STAGE|card [STAGE]|knockout STAGE|faults STAGE|assess STAGE|gpu|gpu_dry" >&2; exit 2 ;;
 esac
 }
 main "$@"; exit $?
