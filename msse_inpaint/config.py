@@ -177,12 +177,13 @@ def to_dict(self: Config) -> dict:
 
 @patch
 def to_json(self: Config, path: str | Path | None = None) -> str:
-    """The configuration as JSON text, also written (atomically) to `path` when given; the file records the folders as
-    `core.portable` writes them (relative to the repository, the shared data as ../shared/data), since it travels with results."""
+    """The configuration as JSON text, also written (atomically) to `path` when given; the file records the folders inside the
+    repository and the shared data relative to the repository (`core.portable(loadable=True)`): it travels with results and
+    is still read back (`--config`) from the repository root."""
     text = json.dumps(self.to_dict(), indent=2)
     if path is not None:
         from msse_inpaint.core import atomic_write_text, portable
-        atomic_write_text(path, json.dumps(portable(self.to_dict()), indent=2))
+        atomic_write_text(path, json.dumps(portable(self.to_dict(), loadable=True), indent=2))
     return text
 
 # %% ../nbs/03_config.ipynb #a7694142

@@ -55,13 +55,16 @@ def _machine_folders() -> list[tuple[str, str]]:
         folders.setdefault(str(Path(folder).resolve()), folders[folder])
     return sorted(((f, n) for f, n in folders.items() if len(f) > 1), key=lambda fn: -len(fn[0]))
 
-def portable(x):
-    "`x` (a path, a text, or a dict/list of them) with this machine's folders written as relative or named ones."
-    if isinstance(x, dict): return {k: portable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)): return type(x)(portable(v) for v in x)
+def portable(x, loadable: bool = False):
+    """`x` (a path, a text, or a dict/list of them) with this machine's folders written as relative or named ones. With
+    `loadable`, only the folders a path relative to the repository can stand for (the repository, the folder above it, the
+    shared data): read from the repository root, the text still names the same files (a run's config.json is read back)."""
+    if isinstance(x, dict): return {k: portable(v, loadable) for k, v in x.items()}
+    if isinstance(x, (list, tuple)): return type(x)(portable(v, loadable) for v in x)
     if not isinstance(x, (str, Path)): return x
     text = str(x)
     for folder, name in _machine_folders():
+        if loadable and name in ('~', '<tmp>'): continue
         text = re.sub(re.escape(folder) + r'(?![\w.-])', lambda m: name, text)
     # the repository itself is '.', and a path inside it is plain relative ('figures/a.png', not './figures/a.png')
     return re.sub(r'(?<![\w.~/-])\./(?=\S)', '', text)
