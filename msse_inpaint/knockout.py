@@ -245,7 +245,7 @@ def msse_knockout(checkpoint: str = None,   # checkpoint to examine (default: th
         import matplotlib.pyplot as plt
         plt.close(plot_knockouts(res, path=folder / 'knockout.png', title=f'Knock-outs of {Path(checkpoint).name if checkpoint else "the shipped model"}'))
         path = getattr(getattr(model, 'fast_path', None), 'describe', lambda: 'float32')()
-        atomic_write_text(folder / 'run.json', json.dumps(portable(dict(checkpoint=checkpoint or 'shipped', cpu=cpu_class(), precision_path=path, images=images, masks=masks, bins=bins.split(','),
+        atomic_write_text(folder / 'run.json', json.dumps(portable(dict(checkpoint=checkpoint or 'shipped', cpu=cpu_class(), precision_path=path, images=images, masks=masks, bins=[b.strip() for b in bins.split(',') if b.strip()],
                           per_bin=per_bin, max_images=max_images, pairs=pairs, size=size, seed=seed, work_size=work_size, n_pairs=len(table),
                           n_skipped=len(scores.attrs['skipped']), hparams=model.hparams, seconds=round(time.time() - t0, 1))), indent=2, default=str))
     print(text)
