@@ -15,7 +15,7 @@ from .config import Config, make_config, upgrade_fields, PRESETS
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'ARCHITECTURE_FIELDS', 'OBJECT_OPCODES', 'what_file_is', 'CheckpointWriteError',
-           'save_checkpoint', 'read_checkpoint', 'config_from_checkpoint', 'export_checkpoint']
+           'save_checkpoint', 'read_checkpoint', 'config_from_checkpoint', 'export_checkpoint', 'run_folder']
 
 # %% ../nbs/15_checkpoint.ipynb #b4b32f4c
 CHECKPOINT_FORMAT = 'msse_inpaint.checkpoint/1'
@@ -87,3 +87,9 @@ def export_checkpoint(source: str | Path, dest: str | Path, half: bool = True, i
     keep = {k: ck[k] for k in ('config', 'epoch', 'metrics', 'best', 'history') if k in ck}
     # a shipped file carries no path of the machine that trained it (train_root, out_dir, the source checkpoint)
     return atomic_torch_save(portable({**keep, 'exported_from': str(source), 'info': dict(info or {})}) | {'model': model}, dest)
+
+# %% ../nbs/15_checkpoint.ipynb #dd55a137
+def run_folder(checkpoint: str | Path) -> Path:
+    "The run a checkpoint belongs to: `<run>/checkpoints/<file>.pth` -> `<run>`; a file beside its run's files (a kept stage's `weights.pth`) -> its folder."
+    p = Path(checkpoint)
+    return p.parent.parent if p.parent.name == 'checkpoints' else p.parent

@@ -233,6 +233,7 @@ from fastcore.script import store_true
 from .cli import console_script, text, listed, count, pixels, existing_file, output_folder, FLAG
 from .masks import NVIDIA_BINS
 from .knockout import question_pairs, DEFAULT_KNOCKOUT_BINS
+from .checkpoint import run_folder
 
 GENERIC_CHECKPOINT_NAMES = ('weights', 'best_model', 'last', 'model', 'checkpoint')   # file names that do not say which model
 
@@ -241,8 +242,7 @@ def checkpoint_label(path) -> str:
     if path is None: return 'shipped'
     p = Path(path)
     if p.stem not in GENERIC_CHECKPOINT_NAMES and not p.stem.startswith('checkpoint_epoch'): return p.stem
-    folder = p.parent.parent if p.parent.name == 'checkpoints' else p.parent
-    return folder.name or p.stem
+    return run_folder(p).name or p.stem
 
 @console_script(after=existing_file('checkpoint file'), before=existing_file('checkpoint file'), pairs=existing_file('pairs CSV'),
                 images=text('image folder(s)/files, checked when read'), bins=listed(*NVIDIA_BINS), max_images=count(),

@@ -20,7 +20,7 @@ from msse_inpaint.core import user_errors
 from msse_inpaint.config import upgrade_fields
 from msse_inpaint.losses import LOSS_TERMS
 from msse_inpaint.inference import training_scale
-from msse_inpaint.checkpoint import read_checkpoint
+from msse_inpaint.checkpoint import read_checkpoint, run_folder
 from msse_inpaint.metrics import EARLIER_REPORTED
 from msse_inpaint.reporting import mean_ci
 from msse_inpaint.evaluation import paired_margins
@@ -72,7 +72,7 @@ def training_stages(run: Path) -> list[tuple[dict, pd.DataFrame]]:
         # init_weights names <run>/checkpoints/<file>.pth (a run folder two levels up) or a kept stage's
         # experiments/reference/<stage>/weights.pth (the stage folder holds config.json and log.csv)
         init = Path(cfg['init_weights']) if cfg.get('init_weights') else None
-        run = None if init is None else ROOT / (init.parents[1] if init.parent.name == 'checkpoints' else init.parent)
+        run = None if init is None else ROOT / run_folder(init)
     return stages[::-1]
 
 
