@@ -143,10 +143,11 @@ def command_parser(func: Callable, prog: str | None = None) -> argparse.Argument
     "The argparse parser of console script `func` (its signature and comments), prefixes refused, errors on one line."
     return one_line_errors(anno_parser(getattr(func, '__wrapped__', func), prog or func.__name__))
 
-def check_options(checks: dict[str, Check], values: dict) -> None:
-    "Raise `ValueError` for the first value in `values` its `Check` refuses, naming the option as typed (`--name`)."
+def check_options(checks: dict[str, Check], values: dict, positional: tuple[str, ...] = ()) -> None:
+    "Raise `ValueError` for the first value in `values` its `Check` refuses, naming the option as typed (`--name`; a positional: `name`)."
     for name, check in checks.items():
-        if name in values and (problem := check.problem(f'--{name}', values[name])): raise ValueError(problem)
+        typed = name if name in positional else f'--{name}'
+        if name in values and (problem := check.problem(typed, values[name])): raise ValueError(problem)
 
 # %% ../nbs/00c_cli.ipynb #cli0010
 def console_script(**checks: Check) -> Callable:
@@ -156,14 +157,15 @@ def console_script(**checks: Check) -> Callable:
         if missing := sorted(set(params) - set(checks)): raise TypeError(f'{func.__name__}: no Check declared for {", ".join(missing)}')
         if extra := sorted(set(checks) - set(params)): raise TypeError(f'{func.__name__}: Checks for unknown options {", ".join(extra)}')
         defaults = {k: p.default for k, p in params.items() if p.default is not inspect.Parameter.empty}
+        positional = tuple(k for k in params if k not in defaults)   # no default: a positional argument of the command line
         @wraps(func)
         def run(*args, **kwargs):
             if not args and not kwargs and inspect.currentframe().f_back.f_globals.get('__name__') == '__main__':
                 return run_console_script(run, sys.argv[1:])   # the console-script entry point
             with user_errors(func.__name__):   # called from Python too: the tool's own error path (one line, exit status 2)
-                check_options(checks, {**defaults, **inspect.signature(func).bind_partial(*args, **kwargs).arguments})
+                check_options(checks, {**defaults, **inspect.signature(func).bind_partial(*args, **kwargs).arguments}, positional)
             return func(*args, **kwargs)
-        run.option_checks = checks
+        run.option_checks, run.positional = checks, positional
         return run
     return decorate
 
@@ -172,5 +174,5 @@ def run_console_script(script: Callable, argv: list[str], prog: str | None = Non
     prog = prog or script.__name__
     args = vars(command_parser(script, prog).parse_args(argv))
     args.pop('pdb', None); args.pop('xtra', None)
-    with user_errors(prog): check_options(script.option_checks, args)
+    with user_errors(prog): check_options(script.option_checks, args, script.positional)
     return script.__wrapped__(**args)

@@ -19,7 +19,7 @@ import fastai.callback.progress  # registers fastai's ProgressCallback (progress
 from fastai.optimizer import OptimWrapper
 from dataclasses import fields
 from fastcore.basics import patch
-from .cli import one_line_errors
+from .cli import one_line_errors, output_folder
 from fastcore.docments import docments
 
 from .core import repo_root, portable, seed_everything, check_positive_int, get_device, atomic_write, atomic_write_text, atomic_torch_save, to_display
@@ -681,6 +681,7 @@ def config_overrides(options: dict) -> dict:
 def _train_config(options: dict) -> Config:
     "The run's `Config` from `msse_train`'s options, placed in its run folder (with --resume and no --save_dir: the checkpoint's)."
     resume, save_dir = options['resume'], options['save_dir']
+    if problem := output_folder().problem('--save_dir', save_dir): raise ValueError(problem)   # before anything reads the data
     cfg = config_from_args(options['config'], _abspath(resume), **config_overrides(options))
     if save_dir is None and resume is not None:   # continue in the run folder the checkpoint belongs to
         ck_path = Path(resume).expanduser().resolve()

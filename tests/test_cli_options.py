@@ -9,7 +9,7 @@ the option, and leave the working directory as empty as it was (nothing written 
 are generated from `Config` (chapter 30); they are walked the same way with a bad value of each option's type.
 Prefixes are refused everywhere (`--epoch` is not `--epochs`).
 """
-import configparser, contextlib, importlib, io, os, sys
+import configparser, contextlib, importlib, io, os, re, sys
 from pathlib import Path
 
 import pytest
@@ -90,7 +90,8 @@ def test_bad_value_is_one_line_and_writes_nothing(tmp_path, name, option, bad):
     lines = err.strip().splitlines()
     assert code == 2, f'{name} {argv}: exit status {code}, stderr {err[-800:]!r}'
     assert len(lines) == 1 and lines[0].startswith(f'{name}: error: '), f'{name} {argv}: not one line:\n{err}'
-    assert option in lines[0], f'{name} {argv}: the message does not name {option}: {lines[0]}'
+    typed = action.option_strings[0] if action.option_strings else option
+    assert re.search(rf'(^|[\s\'"(]){re.escape(typed)}(?![\w-])', lines[0]), f'{name} {argv}: the message does not name {typed} as typed: {lines[0]}'
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob('*')) == before, f'{name} {argv} wrote into the working directory'
 
 
