@@ -106,3 +106,36 @@ def test_model_card_of_a_kept_stage_states_its_targets_and_refuses_another_model
     assert '## What the network uses: knock-outs' in card and '## Visible faults' in card and 'fault_gallery.png' in card
     r = subprocess.run(args + ['--eval', 'results/reference'], capture_output=True, text=True, env=env, timeout=240, cwd=ROOT)
     assert r.returncode != 0 and 'was not made with' in r.stderr and 'Traceback' not in r.stderr, r.stderr[-2000:]
+
+
+def test_classical_blend_scores_the_blends_and_refuses_bad_input(tmp_path):
+    """tools/classical_blend.py: each blend is the pixel-wise mix of the model's composite and biharmonic's; the report gives each
+    output minus biharmonic paired per bin; bad options are one line, exit status 2, and nothing is written."""
+    import pandas as pd
+    sys.path.insert(0, str(ROOT / 'tools'))
+    import classical_blend
+    from msse_inpaint.evaluation import build_pairs
+    from msse_inpaint.data import load_pair_row
+    pairs = build_pairs(None, masks='generator:rect', per_bin=1, size=64, max_images=2)
+    pairs.to_csv(tmp_path / 'pairs.csv', index=False)
+    image, mask = load_pair_row(pairs.iloc[0].to_dict(), 64, fit_mask=True)
+    out = classical_blend.blend_methods(str(ROOT / 'msse_inpaint' / 'weights' / 'msse_reference.pth'), [0.25])(image * (1 - mask), mask)
+    assert set(out) == {'msse', 'biharmonic', 'blend_0.25'}
+    assert torch.allclose(out['blend_0.25'], 0.25 * out['msse'] + 0.75 * out['biharmonic'])
+    assert not torch.allclose(out['msse'], out['biharmonic'], atol=1e-3)   # two different fills, so the blend is a third
+    rows = [dict(pair=k, bin=b, method=m, psnr_hole=20.0 + k % 3 + {'biharmonic': 0.0, 'msse': 1.0, 'blend_0.5': -0.5}[m])
+            for k, b in enumerate(['01-10'] * 4 + ['40-50'] * 4) for m in ('biharmonic', 'msse', 'blend_0.5')]
+    text = classical_blend.report(pd.DataFrame(rows))
+    assert '| all | +1.00 [+1.00, +1.00] | -0.50 [-0.50, -0.50] | 8 |' in text, text
+    assert '| 40-50 | +1.00 [+1.00, +1.00] | -0.50 [-0.50, -0.50] | 4 |' in text, text
+    tool = [sys.executable, str(ROOT / 'tools' / 'classical_blend.py'), '--checkpoint', str(ROOT / 'msse_inpaint' / 'weights' / 'msse_reference.pth'),
+            '--pairs', str(tmp_path / 'pairs.csv'), '--size', '64', '--out', str(tmp_path / 'report')]
+    ok = subprocess.run(tool + ['--weights', '0.5'], capture_output=True, text=True, cwd=ROOT)
+    assert ok.returncode == 0, ok.stderr[-2000:]
+    per_image = pd.read_csv(tmp_path / 'report' / 'per_image.csv')
+    assert set(per_image.method) == {'msse', 'biharmonic', 'blend_0.5'} and per_image.pair.nunique() == len(pairs)
+    for bad, says in [(['--weights', '1.5'], '--weights must be numbers in (0, 1)'), ([], 'holds a report already')]:
+        r = subprocess.run(tool + bad, capture_output=True, text=True, cwd=ROOT)
+        assert r.returncode == 2 and r.stderr.strip().startswith('classical_blend: ') and says in r.stderr, r.stderr[-2000:]
+        assert len(r.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in (tmp_path / 'report').iterdir()) == ['blend.md', 'per_image.csv', 'run.json']
