@@ -139,3 +139,5 @@ def test_classical_blend_scores_the_blends_and_refuses_bad_input(tmp_path):
         assert r.returncode == 2 and r.stderr.strip().startswith('classical_blend: ') and says in r.stderr, r.stderr[-2000:]
         assert len(r.stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in (tmp_path / 'report').iterdir()) == ['blend.md', 'per_image.csv', 'run.json']
+    again = subprocess.run(tool + ['--weights', '0.25,0.75', '--overwrite'], capture_output=True, text=True, cwd=ROOT)
+    assert again.returncode == 0 and 'blend_0.75' in (tmp_path / 'report' / 'blend.md').read_text(), again.stderr[-2000:]

@@ -63,6 +63,7 @@ def main(argv=None):
     p.add_argument('--weights', default='0.25,0.5,0.75', help="the model's weights w of the blends, comma-separated, each in (0, 1)")
     p.add_argument('--size', type=int, default=256, help='evaluation size (default 256, as msse_eval)')
     p.add_argument('--out', required=True, help='folder for per_image.csv, blend.md and run.json (refused if it holds a report)')
+    p.add_argument('--overwrite', action='store_true', help='replace the report in --out (written anew only once the scoring is done)')
     a = p.parse_args(argv)
     with user_errors('classical_blend'):
         for name in ('checkpoint', 'pairs'):
@@ -72,7 +73,7 @@ def main(argv=None):
         if not weights or not all(0 < w < 1 for w in weights): raise ValueError(f'--weights must be numbers in (0, 1), comma-separated, got {a.weights!r}')
         if a.per_bin is not None and a.per_bin < 1: raise ValueError(f'--per_bin must be a positive integer, got {a.per_bin}')
         out = Path(a.out)
-        if out.is_file() or (out / 'blend.md').exists(): raise ValueError(f'--out {out}: holds a report already (or is a file); choose another folder')
+        if out.is_file() or ((out / 'blend.md').exists() and not a.overwrite): raise ValueError(f'--out {out}: holds a report already (or is a file); choose another folder, or --overwrite')
         pairs = chosen_pairs(Path(a.pairs), a.dataset, a.per_bin)
         per_image = evaluate(blend_methods(a.checkpoint, weights), pairs, size=a.size, use_lpips=False, log_every=50)
         text = report(per_image)

@@ -44,6 +44,9 @@
 #                                      # gallery, into experiments/reference/STAGE/faults/ (~5 min with 2 threads)
 #   tools/reference_model.sh evalbins STAGE  # msse_eval of a kept stage on every hole bin (1-60 %, the 1194 pairs of
 #                                      # results/baselines, joined with its classical baselines) into experiments/reference/STAGE/eval_all_bins
+#   tools/reference_model.sh blend STAGE  # tools/classical_blend.py: the stage, biharmonic and their pixel-wise blends on 50 face pairs
+#                                      # per bin of eval_all_bins (300 pairs), each minus biharmonic, into experiments/reference/STAGE/
+#                                      # classical_blend (~27 min at low priority beside a training run; ~8 min alone)
 #   tools/reference_model.sh card STAGE  # the candidate's model card from what the commands above wrote, into
 #                                      # experiments/reference/STAGE/MODEL_CARD.md (`card` alone: the shipped model's)
 #   tools/reference_model.sh gpu       # the GPU stage: one H100-class GPU, from the last committed stage's weights, whole faces
@@ -149,6 +152,11 @@ case "${1:-}" in
     $BIN/msse_faults --after "experiments/reference/$stage/weights.pth" --pairs experiments/runs/screen/baseline/seed_0/pairs.csv \
       --threads 2 --out "experiments/reference/$stage/faults" --overwrite >/dev/null
     cat "experiments/reference/$stage/faults/faults.md" ;;
+  blend)
+    stage="${2:?usage: $0 blend STAGE (a folder under experiments/reference/ with eval_all_bins, or shipped)}"
+    [[ -f "experiments/reference/$stage/eval_all_bins/pairs.csv" ]] || { echo "blend: no experiments/reference/$stage/eval_all_bins/pairs.csv (run evalbins $stage first)" >&2; exit 2; }
+    $BIN/python tools/classical_blend.py --checkpoint "$(weights_of "$stage")" --pairs "experiments/reference/$stage/eval_all_bins/pairs.csv" \
+      --dataset celebahq --per_bin 50 --out "experiments/reference/$stage/classical_blend" --overwrite ;;
   gpu|gpu_dry)
     # Sizing (not yet measured on a GPU: no device was lent so far): a 256 px training step costs ~120 GFLOP per image
     # (msse_bench --compare), so an H100 at a modest 10 % of its bf16 peak trains ~800 images/s and an epoch of the 1000
@@ -177,7 +185,7 @@ case "${1:-}" in
       "runs/$stage/config.json" > "experiments/reference/$stage/config.json"
     cp "runs/$stage/log.csv" "experiments/reference/$stage/log.csv"
     ls -l "experiments/reference/$stage" ;;
-  *) echo "usage: $0 train|finetune|refine|ship|eval|next1|next2|next3|next4|keep STAGE|evalstage STAGE|evalbins STAGE|card [STAGE]|knockout STAGE|faults STAGE|assess STAGE|gpu|gpu_dry" >&2; exit 2 ;;
+  *) echo "usage: $0 train|finetune|refine|ship|eval|next1|next2|next3|next4|keep STAGE|evalstage STAGE|evalbins STAGE|blend STAGE|card [STAGE]|knockout STAGE|faults STAGE|assess STAGE|gpu|gpu_dry" >&2; exit 2 ;;
 esac
 }
 main "$@"; exit $?
