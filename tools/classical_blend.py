@@ -42,14 +42,14 @@ def report(per_image: pd.DataFrame) -> str:
     "Markdown: hole PSNR of every output per bin, then each output minus biharmonic, paired per bin."
     means = per_image.pivot_table(index='bin', columns='method', values='psnr_hole').reindex(_bin_order(per_image.bin.unique()))
     outputs = [m for m in dict.fromkeys(per_image.method) if m != 'biharmonic']
-    table = paired_margins(per_image, 'biharmonic', metrics=['psnr_hole'], others=outputs)
+    table = pd.concat([paired_margins(per_image, m, metrics=['psnr_hole'], others=['biharmonic']).assign(output=m) for m in outputs])
     rows = [[b] + [f'{means.loc[b, m]:.2f}' for m in ['biharmonic', *outputs]] for b in means.index]
     out = ['**Hole PSNR (dB), mean over pairs**', '', markdown_table(['bin', 'biharmonic', *outputs], rows), '',
            '**Each output minus biharmonic, hole PSNR (dB), paired (bootstrap 95 % interval over pairs)**', '', '']
     diff = []
     for b in ['all', *means.index]:
-        r = table[table.bin == b].set_index('other')
-        diff.append([b] + [f'{-r.loc[m, "mean"]:+.2f} [{-r.loc[m, "ci_high"]:+.2f}, {-r.loc[m, "ci_low"]:+.2f}]' for m in outputs]
+        r = table[table.bin == b].set_index('output')
+        diff.append([b] + [f'{r.loc[m, "mean"]:+.2f} [{r.loc[m, "ci_low"]:+.2f}, {r.loc[m, "ci_high"]:+.2f}]' for m in outputs]
                     + [str(int(r['n_pairs'].iloc[0]))])
     return '\n'.join(out) + markdown_table(['bin', *outputs, 'pairs'], diff) + '\n'
 
