@@ -14,12 +14,13 @@ from .core import atomic_torch_save, portable
 from .config import Config, make_config, upgrade_fields, PRESETS
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'ARCHITECTURE_FIELDS', 'OBJECT_OPCODES', 'what_file_is', 'CheckpointWriteError',
-           'save_checkpoint', 'read_checkpoint', 'config_from_checkpoint', 'export_checkpoint', 'run_folder']
+__all__ = ['CHECKPOINT_FORMAT', 'ARCHITECTURE_FIELDS', 'OBJECT_OPCODES', 'GROWABLE_FIELDS', 'what_file_is',
+           'CheckpointWriteError', 'save_checkpoint', 'read_checkpoint', 'config_from_checkpoint',
+           'architecture_differences', 'load_init_weights', 'export_checkpoint', 'run_folder']
 
 # %% ../nbs/15_checkpoint.ipynb #b4b32f4c
 CHECKPOINT_FORMAT = 'msse_inpaint.checkpoint/1'
-ARCHITECTURE_FIELDS = ('base_channels', 'structure_encoder', 'attention_heads', 'attention_mask_bias', 'attention_geometry', 'structure_input', 'structure_oracle', 'detach_coarse', 'structure_source')  # Config attributes that shape the network
+ARCHITECTURE_FIELDS = ('base_channels', 'structure_encoder', 'attention_heads', 'attention_mask_bias', 'attention_geometry', 'structure_input', 'structure_oracle', 'detach_coarse', 'structure_source', 'classical_base')  # Config attributes that shape the network
 
 # %% ../nbs/15_checkpoint.ipynb #whatf1le
 OBJECT_OPCODES = {'GLOBAL', 'STACK_GLOBAL', 'REDUCE', 'INST', 'OBJ', 'NEWOBJ', 'NEWOBJ_EX', 'BUILD'}   # a pickle that makes objects
@@ -78,6 +79,45 @@ def config_from_checkpoint(ck: dict, **overrides) -> Config:
     preset = d.pop('preset', 'default')
     d.update({k: v for k, v in overrides.items() if v is not None})
     return make_config(preset if preset in PRESETS else 'default', **d)
+
+# %% ../nbs/15_checkpoint.ipynb #e99a3858
+GROWABLE_FIELDS = {'classical_base': None}   # field -> its "off" value: a checkpoint with it off may start a run with it on (the network grows)
+
+def architecture_differences(was: Config, now: Config) -> dict[str, tuple]:
+    "The `ARCHITECTURE_FIELDS` on which two configurations differ: name -> (was, now)."
+    return {k: (getattr(was, k), getattr(now, k)) for k in ARCHITECTURE_FIELDS if getattr(was, k) != getattr(now, k)}
+
+def _grown(old: torch.Tensor, new: torch.Tensor) -> torch.Tensor | None:
+    "`old` in the leading slice of a zero tensor shaped like `new`, when `new` is `old` grown along some dimensions; else None."
+    if old.dim() != new.dim() or any(o > n for o, n in zip(old.shape, new.shape)): return None
+    out = torch.zeros_like(new)
+    out[tuple(slice(0, o) for o in old.shape)] = old.to(new.dtype)
+    return out
+
+def load_init_weights(model: torch.nn.Module, ck: dict, cfg: Config, source='init_weights') -> list[str]:
+    "Load checkpoint `ck` into `model` (built from `cfg`) by the rule above; returns the names of the tensors that grew (empty: loaded as is)."
+    diff = architecture_differences(config_from_checkpoint(ck), cfg)
+    growing = {k for k, (was, now) in diff.items() if k in GROWABLE_FIELDS and was == GROWABLE_FIELDS[k]}
+    if other := {k: v for k, v in diff.items() if k not in growing}:
+        said = '; '.join(f'{k}={was!r} there, {now!r} here' for k, (was, now) in other.items())
+        raise ValueError(f'{source} does not fit this model: it was trained with {said}; expected a checkpoint of the same '
+                         f'architecture ({", ".join(ARCHITECTURE_FIELDS)}), or one without {" / ".join(GROWABLE_FIELDS)} to grow from')
+    state, target = ck['model'], model.state_dict()
+    if not growing:
+        try: model.load_state_dict(state)
+        except RuntimeError as e: raise ValueError(f'{source} does not fit this model ({str(e).splitlines()[0]})') from None
+        return []
+    if missing := sorted(set(state) - set(target)):
+        raise ValueError(f'{source} holds tensors this model has not ({", ".join(missing[:4])}); it cannot grow into it')
+    loaded, grew = {}, []
+    for name, new in target.items():
+        if name not in state: raise ValueError(f'{source} lacks {name}, which growing {" / ".join(sorted(growing))} does not add')
+        old = state[name]
+        if old.shape == new.shape: loaded[name] = old
+        elif (g := _grown(old, new)) is not None: loaded[name] = g; grew.append(name)
+        else: raise ValueError(f'{source}: {name} is {tuple(old.shape)} there and {tuple(new.shape)} here, which is not growing it')
+    model.load_state_dict(loaded)
+    return grew
 
 # %% ../nbs/15_checkpoint.ipynb #9b1ac7b2
 def export_checkpoint(source: str | Path, dest: str | Path, half: bool = True, info: dict | None = None) -> Path:

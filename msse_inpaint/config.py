@@ -47,6 +47,7 @@ class Config:
     structure_input: bool = False      # S also an input channel of the refinement (not only the attention's logit bias)
     structure_oracle: bool = False     # diagnosis: S is the ground truth's edge strength (hole included), at training and inference; scoring needs the ground truth
     detach_coarse: bool = False        # the refinement works on a detached coarse output: its losses no longer train the coarse decoder
+    classical_base: str | None = None  # a PDE fill of the hole (msse_inpaint.pde_fill.PDE_FILLS, e.g. 'biharmonic') that the refinement reads and gates per pixel against its own output; None: none
     structure_source: str = 'context'  # what MSSE reads (msse.STRUCTURE_SOURCES): 'context' (the encoder's known pixels, the design) or 'coarse' (the coarse decoder's features, which cover the hole)
     # data
     image_size: int = 256              # square training crops; a multiple of 8
@@ -92,7 +93,29 @@ class Config:
         weights = self.__dict__.get('loss_weights') or {}
         if name.startswith('lambda_') and name[len('lambda_'):] in weights: return weights[name[len('lambda_'):]]
         raise AttributeError(f'{type(self).__name__!r} object has no attribute {name!r}')
+
+# %% ../nbs/03_config.ipynb #e643a3fa
 PATH_FIELDS = ('train_root', 'val_root', 'mask_root', 'init_weights', 'save_dir')   # files and folders: the CLI makes them absolute
+
+def _check_model_fields(cfg: Config, need) -> None:
+    "The checks of the fields that shape the network (switches, S, the classical base, the attention's geometry); `need(ok, name, expected)` records a problem."
+    for name in ['structure_encoder', 'channels_last', 'fused_attention', 'structure_input', 'structure_oracle', 'detach_coarse']:
+        need(isinstance(getattr(cfg, name), bool), name, 'True or False')
+    if cfg.structure_encoder is False:   # what reads or shapes S needs a structure map
+        for name in ['structure_input', 'structure_oracle']: need(getattr(cfg, name) is not True, name, 'False when structure_encoder is False (there is no S)')
+        need(cfg.structure_source == 'context', 'structure_source', "'context' when structure_encoder is False (there is no S)")
+        w = cfg.loss_weights.get('structure', 0)
+        need(not (isinstance(w, (int, float)) and w > 0), 'structure_encoder', f'True when lambda_structure={w} > 0 (the structure loss supervises S)')
+    from msse_inpaint.msse import STRUCTURE_SOURCES   # what MSSE may read (chapter 12's registry)
+    need(cfg.structure_source in STRUCTURE_SOURCES, 'structure_source', f'one of {", ".join(STRUCTURE_SOURCES)}')
+    from msse_inpaint.pde_fill import PDE_FILLS   # the fills of chapter 13a, read now (fills may be registered at runtime)
+    need(cfg.classical_base is None or cfg.classical_base in PDE_FILLS, 'classical_base', f'None or one of {", ".join(PDE_FILLS)}')
+    need(cfg.mask_bias is None or isinstance(cfg.mask_bias, bool), 'mask_bias', 'None (with MSSE), True or False')
+    if cfg.attention_geometry is not None:
+        from msse_inpaint.attention import ATTENTION_STAGES   # the stage registry, read now (stages may be added at runtime)
+        geo = cfg.attention_geometry
+        need(isinstance(geo, dict) and set(geo) <= set(ATTENTION_STAGES) and all(isinstance(v, dict) for v in geo.values()),
+             'attention_geometry', f'None or {{stage: {{argument: value}}}} with stages among {", ".join(ATTENTION_STAGES)}')
 
 # %% ../nbs/03_config.ipynb #ec759889
 def validate_config(cfg: Config) -> None:
@@ -136,22 +159,8 @@ def validate_config(cfg: Config) -> None:
     need(cfg.compile in COMPILE_MODES, 'compile', f'one of {", ".join(COMPILE_MODES)}')
     from msse_inpaint.attention import ATTENTION_KERNELS   # the kernel registry, read now (kernels may be added at runtime)
     need(cfg.attention_kernel == 'auto' or cfg.attention_kernel in ATTENTION_KERNELS, 'attention_kernel', f'auto or one of {", ".join(ATTENTION_KERNELS)}')
-    for name in ['structure_encoder', 'channels_last', 'fused_attention', 'structure_input', 'structure_oracle', 'detach_coarse']:
-        need(isinstance(getattr(cfg, name), bool), name, 'True or False')
-    if cfg.structure_encoder is False:   # what reads or shapes S needs a structure map
-        for name in ['structure_input', 'structure_oracle']: need(getattr(cfg, name) is not True, name, 'False when structure_encoder is False (there is no S)')
-        need(cfg.structure_source == 'context', 'structure_source', "'context' when structure_encoder is False (there is no S)")
-        w = cfg.loss_weights.get('structure', 0)
-        need(not (isinstance(w, (int, float)) and w > 0), 'structure_encoder', f'True when lambda_structure={w} > 0 (the structure loss supervises S)')
-    from msse_inpaint.msse import STRUCTURE_SOURCES   # what MSSE may read (chapter 12's registry)
-    need(cfg.structure_source in STRUCTURE_SOURCES, 'structure_source', f'one of {", ".join(STRUCTURE_SOURCES)}')
-    need(cfg.mask_bias is None or isinstance(cfg.mask_bias, bool), 'mask_bias', 'None (with MSSE), True or False')
+    _check_model_fields(cfg, need)
     need(cfg.preset in PRESETS, 'preset', f'one of {", ".join(PRESETS)}')
-    if cfg.attention_geometry is not None:
-        from msse_inpaint.attention import ATTENTION_STAGES   # the stage registry, read now (stages may be added at runtime)
-        geo = cfg.attention_geometry
-        need(isinstance(geo, dict) and set(geo) <= set(ATTENTION_STAGES) and all(isinstance(v, dict) for v in geo.values()),
-             'attention_geometry', f'None or {{stage: {{argument: value}}}} with stages among {", ".join(ATTENTION_STAGES)}')
     if problems:
         raise ValueError('Invalid configuration:\n  ' + '\n  '.join(problems))
 

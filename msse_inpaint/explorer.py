@@ -20,9 +20,9 @@ from . import masks as msse_masks
 from . import inference as msse_inference
 
 # %% auto #0
-__all__ = ['TOOLS', 'TOOL_LABELS', 'MODEL_CHOICES', 'NO_CHECKPOINT_MESSAGE', 'stroke_pixels', 'rect_pixels', 'to_png',
-           'overlay_mask', 'colorize', 'mark_point', 'telea_inpaint', 'run_model', 'mask_kinds', 'MaskExplorer',
-           'builtin_sources', 'served_explorer']
+__all__ = ['STAGE_TILES', 'MAP_TILES', 'TOOLS', 'TOOL_LABELS', 'MODEL_CHOICES', 'NO_CHECKPOINT_MESSAGE', 'stroke_pixels',
+           'rect_pixels', 'to_png', 'overlay_mask', 'colorize', 'mark_point', 'telea_inpaint', 'run_model',
+           'mask_kinds', 'MaskExplorer', 'builtin_sources', 'served_explorer']
 
 # %% ../nbs/40_explorer.ipynb #d54f0a39
 def stroke_pixels(height: int, width: int, points: Sequence[Sequence[float]], size: float) -> np.ndarray:
@@ -93,8 +93,12 @@ def telea_inpaint(image: torch.Tensor, mask: torch.Tensor | np.ndarray) -> torch
     return baseline_telea(image, mask)
 
 # %% ../nbs/40_explorer.ipynb #f9353698
+STAGE_TILES = {'coarse': 'coarse', 'refined': 'refined', 'structure': 'structure map S', 'fill': 'PDE fill (classical base)',
+               'gate': 'gate: share of the fill'}   # what the network shows of its inside, when it has it (S with MSSE, fill and gate with a classical base)
+MAP_TILES = ('structure', 'gate')                    # one-channel maps in [0, 1], shown in colour
+
 def run_model(model: torch.nn.Module, image: torch.Tensor, mask: torch.Tensor, query: tuple[int, int] | None = None) -> dict:
-    "The network's outputs for one `image (3,H,W)` and `mask (1,H,W)`: coarse, refined, output, structure (or None), attention {stage: (H,W)}, query."
+    "The network's outputs for one `image (3,H,W)` and `mask (1,H,W)`: output, each of `STAGE_TILES` (None where the model has none), attention {stage: (H,W)}, query."
     if image.ndim != 3 or image.shape[0] != 3: raise ValueError(f'image must be (3,H,W), got {tuple(image.shape)}')
     if tuple(mask.shape) != (1, *image.shape[1:]): raise ValueError(f'mask must be (1,H,W) = {(1, *image.shape[1:])}, got {tuple(mask.shape)}')
     if not mask.any(): raise ValueError('the mask has no hole: draw or generate one first')
@@ -103,7 +107,7 @@ def run_model(model: torch.nn.Module, image: torch.Tensor, mask: torch.Tensor, q
         if not (0 <= query[0] < image.shape[1] and 0 <= query[1] < image.shape[2]):
             raise ValueError(f'query point (y, x) = {query} lies outside the {image.shape[1]}x{image.shape[2]} image')
     out = msse_inference.inpaint(model, image, mask, attention_query=query)
-    return dict(coarse=out['coarse'], refined=out['refined'], output=out['output'], structure=out.get('structure'),
+    return dict(output=out['output'], **{k: out.get(k) for k in STAGE_TILES},
                 query=tuple(int(v) for v in out['attention_query'].reshape(-1).tolist()),
                 attention={k: v.reshape(v.shape[-2:]) for k, v in (out.get('attention') or {}).items()})
 
@@ -279,8 +283,7 @@ def _canvas_and_tiles(self: MaskExplorer):
     self.canvas = MultiCanvas(2, width=self.size, height=self.size, layout=lay(width=f'{self.display_px}px', height=f'{self.display_px}px'))
     self.canvas.add_class('msse-canvas')
     self._tiles = {}
-    for key, title in [('masked', 'masked input'), ('result', 'final output'), ('telea', 'OpenCV Telea'), ('coarse', 'coarse'),
-                       ('refined', 'refined'), ('structure', 'structure map S')]:
+    for key, title in [('masked', 'masked input'), ('result', 'final output'), ('telea', 'OpenCV Telea'), *STAGE_TILES.items()]:
         img = W.Image(format='png', layout=lay(width='200px', height='200px')); img.add_class(f'msse-{key}')
         cap = W.HTML(f'<b>{title}</b>')
         self._tiles[key] = (W.VBox([cap, img], layout=lay(margin='0 6px 6px 0', display='none')), cap, img)
@@ -321,7 +324,7 @@ def _arrange(self: MaskExplorer):
                       layout=lay(width='330px', margin='0 12px 0 0'))
     drawing = W.VBox([self.w_tool, self.canvas, self.w_ratio], layout=lay(margin='0 12px 0 0'))
     results = W.VBox([W.HBox([self._tiles[k][0] for k in ('masked', 'result', 'telea')], layout=lay(flex_flow='row wrap')),
-                      W.HBox([self._tiles[k][0] for k in ('coarse', 'refined', 'structure')], layout=lay(flex_flow='row wrap')),
+                      W.HBox([self._tiles[k][0] for k in STAGE_TILES], layout=lay(flex_flow='row wrap')),
                       self.w_attention])
     self.widget = W.VBox([self.w_model_info, self.w_status,
                           W.HBox([controls, drawing, results], layout=lay(flex_flow='row wrap', align_items='flex-start'))])
@@ -486,8 +489,7 @@ def _show_results(self: MaskExplorer):
     self._draw_canvas()
     who = ('untrained network' if 'UNTRAINED' in self.model_label else 'network') if 'output' in o else 'OpenCV Telea: no network'
     pictures = dict(masked=o.get('masked'), result=o.get('result'), telea=o.get('telea') if 'output' in o else None,   # no twin of the result
-                    coarse=o.get('coarse'), refined=o.get('refined'),
-                    structure=None if o.get('structure') is None else colorize(o['structure'], 'viridis', normalize=False))
+                    **{k: None if o.get(k) is None else colorize(o[k], 'viridis', normalize=False) if k in MAP_TILES else o[k] for k in STAGE_TILES})
     for key, pic in pictures.items():
         box, cap, img = self._tiles[key]
         if pic is None: box.layout.display = 'none'; continue
@@ -715,7 +717,7 @@ def save(self: MaskExplorer, folder: str | Path | None = None, stem: str | None 
     items = {'image': self.image, 'mask': self.mask}
     if self.outputs:
         items.update(result=self.outputs['result'], telea=self.outputs['telea'])
-        items.update({k: self.outputs[k] for k in ('coarse', 'refined', 'structure') if self.outputs.get(k) is not None})
+        items.update({k: self.outputs[k] for k in STAGE_TILES if self.outputs.get(k) is not None})
     paths = {k: save_image(v, folder / f'{stem}_{k}.png') for k, v in items.items()}
     self._say(f'Saved {", ".join(paths)} as {folder}/{stem}_*.png')
     return paths

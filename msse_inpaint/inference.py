@@ -124,11 +124,12 @@ def _resize_outputs(o, hw):
 # %% ../nbs/31_inference.ipynb #1a6820b9
 @torch.no_grad()
 def inpaint(model: InpaintingNetwork, image, mask, attention_query: tuple[int, int] | None = None,
-            work_size: int | str | None = 'auto', structure_override=None) -> dict:
+            work_size: int | str | None = 'auto', structure_override=None, gate_override=None) -> dict:
     """Inpaint one image: `(3,H,W)` in [0,1] and `(1,H,W)` mask (1 = hole), any size; returns the model's outputs for it (`output` is the composite).
     `work_size`: 'auto' runs the network at its training size when the image is larger (shorter side scaled to it), 'native'/None at the image's own size.
     `structure_override`: the structure map S the attention sees instead of the model's own (`InpaintingNetwork.forward`): a number in
-    [0, 1], or a `(1,H,W)` map at the image's size (brought to the working size like the image)."""
+    [0, 1], or a `(1,H,W)` map at the image's size (brought to the working size like the image).
+    `gate_override`: with a classical base, the weight of the PDE fill fixed to this number in [0, 1] (1: the fill alone)."""
     image = _as_image(image); mask = _as_mask(mask, image.shape[-2:])
     if getattr(model, 'structure_oracle', False) and structure_override is None:
         raise ValueError('this model reads S from the ground truth (structure_oracle, a diagnosis): pass the ground truth\'s map as '
@@ -160,7 +161,8 @@ def inpaint(model: InpaintingNetwork, image, mask, attention_query: tuple[int, i
     try:
         with fp.autocast():
             out = model(fp.prepare_input(xp.to(device)), mp.to(device), attention_query=query,
-                        **({} if s_over is None else {'structure_override': s_over.to(device) if torch.is_tensor(s_over) else s_over}))
+                        **({} if s_over is None else {'structure_override': s_over.to(device) if torch.is_tensor(s_over) else s_over}),
+                        **({} if gate_override is None else {'gate_override': gate_override}))
     finally: model.train(was_training)
     out = _crop(out, h, w)
     out['work_size'] = (h, w)

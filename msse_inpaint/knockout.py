@@ -24,9 +24,9 @@ from .msse import structure_target
 from .reporting import paired_bootstrap, save_figure, markdown_table, METRIC_LABELS
 
 # %% auto #0
-__all__ = ['STRUCTURE_KNOCKOUTS', 'KNOCKOUT_METRICS', 'DEFAULT_KNOCKOUT_BINS', 'KNOCKOUT_OUTPUTS', 'stages_off', 'knockout_names',
-           'describe_knockout', 'knockout_outputs', 'knockout_scores', 'knockout_table', 'plot_knockouts',
-           'question_pairs', 'knockout_markdown', 'msse_knockout']
+__all__ = ['STRUCTURE_KNOCKOUTS', 'GATE_KNOCKOUTS', 'KNOCKOUT_METRICS', 'DEFAULT_KNOCKOUT_BINS', 'KNOCKOUT_OUTPUTS', 'stages_off',
+           'knockout_names', 'describe_knockout', 'knockout_outputs', 'knockout_scores', 'knockout_table',
+           'plot_knockouts', 'question_pairs', 'knockout_markdown', 'msse_knockout']
 
 # %% ../nbs/23_knockout.ipynb #ko0006
 @contextmanager
@@ -44,10 +44,14 @@ def stages_off(model, names):
 # %% ../nbs/23_knockout.ipynb #ko0009
 STRUCTURE_KNOCKOUTS = {'S_constant': 'S replaced by its own mean over the image', 'S_other': 'S of another evaluation image',
                        'S_zero': 'S = 0 everywhere'}
+GATE_KNOCKOUTS = {'gate_fill': 'the gate at 1: the PDE fill alone (the classical fill inside the model)',
+                  'gate_model': "the gate at 0: the network's own output alone, without the fill"}   # models with a classical base (chapter 14)
+_GATE_VALUES = {'gate_fill': 1.0, 'gate_model': 0.0}
 
 def knockout_names(model) -> list[str]:
-    "Every knock-out that applies to `model`: `coarse`, `<stage>_off` per attention stage, and with MSSE the `STRUCTURE_KNOCKOUTS`."
-    return ['coarse'] + [f'{s}_off' for s in model.refine.stages] + (list(STRUCTURE_KNOCKOUTS) if model.structure_encoder else [])
+    "Every knock-out that applies to `model`: `coarse`, `<stage>_off` per attention stage, with MSSE the `STRUCTURE_KNOCKOUTS`, with a classical base the `GATE_KNOCKOUTS`."
+    return (['coarse'] + [f'{s}_off' for s in model.refine.stages] + (list(STRUCTURE_KNOCKOUTS) if model.structure_encoder else [])
+            + (list(GATE_KNOCKOUTS) if getattr(model, 'classical_base', None) else []))
 
 def describe_knockout(name: str) -> str:
     "One line on what the knock-out `name` switches off."
@@ -55,6 +59,7 @@ def describe_knockout(name: str) -> str:
     if name == 'coarse': return 'the refinement off: the coarse composite'
     if name.endswith('_off'): return f'the {name[:-4]} attention stage off (identity)'
     if name in STRUCTURE_KNOCKOUTS: return STRUCTURE_KNOCKOUTS[name]
+    if name in GATE_KNOCKOUTS: return GATE_KNOCKOUTS[name]
     raise ValueError(f'unknown knock-out {name!r}')
 
 # %% ../nbs/23_knockout.ipynb #ko0011
@@ -77,6 +82,9 @@ def knockout_outputs(model, image: torch.Tensor, mask: torch.Tensor, names=None,
             if name == 'S_other' and other_structure is None: continue
             override = {'S_constant': float(S.float().mean()), 'S_zero': 0.0, 'S_other': other_structure}[name]
             outs[name] = inpaint(model, image, mask, work_size=work_size, structure_override=override)['output']
+        elif name in GATE_KNOCKOUTS:
+            if not getattr(model, 'classical_base', None): raise ValueError(f'knock-out {name} needs a model with a classical base (classical_base)')
+            outs[name] = inpaint(model, image, mask, work_size=work_size, gate_override=_GATE_VALUES[name], **oracle)['output']
         else: raise ValueError(f'unknown knock-out {name!r}; expected one of {", ".join(knockout_names(model))}')
     return outs
 

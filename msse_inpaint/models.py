@@ -15,6 +15,7 @@ from fastcore.basics import patch
 from .coarse import ContextEncoder, CoarseDecoder
 from .msse import structure_target
 from .msse import MultiScaleStructureEncoder, STRUCTURE_SOURCES
+from .pde_fill import pde_fill, PDE_FILLS
 from .attention import ATTENTION_STAGES, STAGE_DIMS, make_stage, overlay_attention, renamed_argument
 
 # %% auto #0
@@ -84,12 +85,13 @@ class RefinementDecoder(nn.Module):
     def __init__(self, base_channels: int = 40, heads: int = 4, structure_encoder: bool = True, mask_bias: bool | None = None,
                  attention_geometry: dict | None = None,   # per stage, overrides of its registered geometry, e.g. {'structure': {'kv_grid': 8}}
                  use_structure_bias: bool | None = None,   # deprecated name of structure_encoder
-                 structure_input: bool = False):           # S also an input channel of the stem (not only the attention bias)
+                 structure_input: bool = False,            # S also an input channel of the stem (not only the attention bias)
+                 classical_base: bool = False):            # the PDE fill's composite 3 more stem channels, and a 4th head channel: the gate's logit
         super().__init__()
         structure_encoder = renamed_argument(structure_encoder, use_structure_bias, 'use_structure_bias', 'structure_encoder')
         C, geometry = base_channels, attention_geometry or {}
-        self.structure_input = bool(structure_input)
-        self.stem = conv3x3(5 if self.structure_input else 4, C)
+        self.structure_input, self.classical_base = bool(structure_input), bool(classical_base)
+        self.stem = conv3x3(4 + self.structure_input + 3 * self.classical_base, C)
         self.down1, self.down2 = conv3x3(C, 2 * C, 2), conv3x3(2 * C, 4 * C, 2)
         self.ctx = nn.ModuleList([nn.Conv2d(c, c, 1) for c in (C, 2 * C, 4 * C)])
         self.mid = ResBlock(4 * C)
@@ -98,8 +100,10 @@ class RefinementDecoder(nn.Module):
                                      for name, spec in ATTENTION_STAGES.items()})
         self.stage_scales = {name: spec.scale for name, spec in ATTENTION_STAGES.items()}   # as built (the registry may change later)
         self.up2, self.up1 = Up(4 * C, 2 * C), Up(2 * C, C)
-        self.head = nn.Sequential(conv3x3(C, C), nn.Conv2d(C, 3, 3, 1, 1))
-        with torch.no_grad(): self.head[-1].weight.mul_(0.1); self.head[-1].bias.zero_()
+        self.head = nn.Sequential(conv3x3(C, C), nn.Conv2d(C, 3 + self.classical_base, 3, 1, 1))
+        with torch.no_grad():
+            self.head[-1].weight.mul_(0.1); self.head[-1].bias.zero_()
+            if self.classical_base: self.head[-1].weight[3:].zero_()   # the gate starts at sigmoid(0) = 0.5 everywhere: the even blend
 
     def _stages_at(self, scale: int, x, hole, structure, query, probes: dict):
         "Every stage of `scale`, in registry order, on the map `x` of that scale; their probes go into `probes`."
@@ -109,12 +113,13 @@ class RefinementDecoder(nn.Module):
             if probe is not None: probes[name] = probe
         return x
 
-    def forward(self, composite, mask, features, structure=None, query=None):
-        "`(delta, probes)`; probes maps stage name -> `AttentionProbe` of `query` (pixels, (B,2)) or is empty."
+    def forward(self, composite, mask, features, structure=None, query=None, fill=None):
+        "`(delta, probes)`; with `classical_base`, delta has a 4th channel (the gate's logit) and `fill` (the PDE fill's composite) is read; probes maps stage name -> `AttentionProbe` of `query` (pixels, (B,2)) or is empty."
         holes = {s: F.avg_pool2d(mask, s) if s > 1 else mask for s in (1, 2, 4)}
         S = {s: None if structure is None else (F.avg_pool2d(structure, s) if s > 1 else structure) for s in (1, 2, 4)}
         if self.structure_input and structure is None: raise ValueError('RefinementDecoder(structure_input=True) needs the structure map S')
-        stem_in = [composite, mask] + ([structure.to(composite.dtype)] if self.structure_input else [])
+        if self.classical_base and fill is None: raise ValueError('RefinementDecoder(classical_base=True) needs the fill')
+        stem_in = [composite, mask] + ([structure.to(composite.dtype)] if self.structure_input else []) + ([fill.to(composite.dtype)] if self.classical_base else [])
         r1 = self.stem(torch.cat(stem_in, 1)) + self.ctx[0](features[0])
         r2 = self.down1(r1) + self.ctx[1](features[1])
         r3 = self.mid(self.down2(r2) + self.ctx[2](features[2]))
@@ -146,7 +151,8 @@ class InpaintingNetwork(nn.Module):
                  structure_input: bool = False,       # S also an input channel of the refinement (needs MSSE)
                  structure_oracle: bool = False,      # S = structure_target of the image given (the ground truth in training; needs MSSE)
                  detach_coarse: bool = False,         # the refinement's losses stop at the coarse output (they do not train the coarse decoder)
-                 structure_source: str = 'context'):  # what MSSE reads: a key of STRUCTURE_SOURCES
+                 structure_source: str = 'context',   # what MSSE reads: a key of STRUCTURE_SOURCES
+                 classical_base: str | None = None):  # a PDE fill of the hole (a key of PDE_FILLS) read by the refinement and gated per pixel against it
         super().__init__()
         structure_encoder = renamed_argument(structure_encoder, use_structure_encoder, 'use_structure_encoder', 'structure_encoder')
         if not isinstance(base_channels, int) or base_channels <= 0:
@@ -165,11 +171,15 @@ class InpaintingNetwork(nn.Module):
             if getattr(self, name): self.hparams[name] = True
         self.structure_source = _structure_source(structure_source, self.structure_encoder)
         if self.structure_source != 'context': self.hparams['structure_source'] = self.structure_source
+        if classical_base is not None and classical_base not in PDE_FILLS:
+            raise ValueError(f'classical_base={classical_base!r}: expected None or one of {", ".join(PDE_FILLS)}')
+        self.classical_base = classical_base
+        if classical_base is not None: self.hparams['classical_base'] = classical_base
         self.encoder = ContextEncoder(base_channels)
         self.coarse_decoder = CoarseDecoder(base_channels)
         self.msse = MultiScaleStructureEncoder(base_channels) if self.structure_encoder else None
         self.refine = RefinementDecoder(base_channels, attention_heads, self.structure_encoder, self.mask_bias, attention_geometry,
-                                        structure_input=self.structure_input)
+                                        structure_input=self.structure_input, classical_base=classical_base is not None)
 
     @property
     def use_structure_encoder(self) -> bool: return self.structure_encoder   # the deprecated name, still read
@@ -179,7 +189,7 @@ class InpaintingNetwork(nn.Module):
         "The network a `msse_inpaint.config.Config` describes (base_channels, structure_encoder, attention_heads, mask_bias, attention_geometry)."
         return cls(base_channels=cfg.base_channels, structure_encoder=cfg.structure_encoder, attention_heads=cfg.attention_heads,
                    mask_bias=getattr(cfg, 'mask_bias', None), attention_geometry=getattr(cfg, 'attention_geometry', None),
-                   structure_source=getattr(cfg, 'structure_source', 'context'),
+                   structure_source=getattr(cfg, 'structure_source', 'context'), classical_base=getattr(cfg, 'classical_base', None),
                    **{k: getattr(cfg, k, False) for k in ('structure_input', 'structure_oracle', 'detach_coarse')})
 
 # %% ../nbs/14_model.ipynb #5855c8e6
@@ -200,6 +210,17 @@ def _override_structure(self: InpaintingNetwork, override, B, H, W, Hp, Wp, devi
         raise ValueError('structure_override: every value of the map must be finite and in [0, 1]')
     return pad_to_multiple(s, 16)[0]
 
+# %% ../nbs/14_model.ipynb #3bde9ade
+@patch
+def _gate(self: InpaintingNetwork, logit, override) -> torch.Tensor | None:
+    "The per-pixel weight of the PDE fill: `sigmoid(logit)`, or `override` (a number in [0, 1]: the knock-outs of chapter 23)."
+    if override is None: return None if logit is None else torch.sigmoid(logit)
+    if logit is None:
+        raise ValueError('gate_override needs a model with a classical base (classical_base set): this one has no gate')
+    if isinstance(override, bool) or not isinstance(override, (int, float)) or not 0 <= override <= 1:
+        raise ValueError(f'gate_override={override!r}: expected a number in [0, 1] (1: the PDE fill alone, 0: the network alone)')
+    return torch.full_like(logit, float(override))
+
 # %% ../nbs/14_model.ipynb #9a761466
 def _attention_query(attention_query, mask: torch.Tensor) -> torch.Tensor:
     "The `(B, 2)` query whose attention is reported: `attention_query` ((y, x) or per image), default the hole's centre; checked."
@@ -218,7 +239,7 @@ def _full_size_plane(probe, scale: int) -> torch.Tensor:
 
 @patch
 def forward(self: InpaintingNetwork, image: torch.Tensor, mask: torch.Tensor, attention_query=None,
-            return_attention: bool = True, structure_override=None) -> dict:
+            return_attention: bool = True, structure_override=None, gate_override=None) -> dict:
     check_inputs(image, mask, self.any_size)
     B, _, H, W = image.shape
     mask = mask.to(image.dtype)
@@ -241,13 +262,20 @@ def forward(self: InpaintingNetwork, image: torch.Tensor, mask: torch.Tensor, at
             structure = F.interpolate(structure, size=(Hp, Wp), mode='bilinear', align_corners=False)
     base = coarse.detach() if self.detach_coarse else coarse     # detach_coarse: what the refinement starts from carries no gradient back
     composite = masked + base * mask_p
-    delta, probes = self.refine(composite, mask_p, features, structure, query)
+    # classical_base: the hole filled by a PDE (chapter 13a), an input like the image (float32, no gradient), known pixels kept
+    fill = None if self.classical_base is None else pde_fill(masked, mask_p, self.classical_base)
+    delta, probes = self.refine(composite, mask_p, features, structure, query, fill=fill)
     delta = delta.float()
     crop = lambda t: t[..., :H, :W]
-    refined = base + delta
+    gate = self._gate(delta[:, 3:] if fill is not None else None, gate_override)
+    if fill is None: refined = base + delta
+    else:
+        delta = delta[:, :3]
+        refined = gate * fill + (1 - gate) * (base + delta)   # per pixel, how much of the PDE fill to keep
     out = dict(coarse=crop(coarse), delta=crop(delta), refined=crop(refined),
                output=crop(masked + refined.clamp(0, 1) * mask_p),
                structure=None if structure is None else crop(structure), attention={}, attention_query=query)
+    if fill is not None: out.update(fill=crop(fill), gate=crop(gate))
     for name, probe in probes.items(): out['attention'][name] = crop(_full_size_plane(probe, self.refine.stage_scales[name]))
     return out
 

@@ -30,7 +30,7 @@ from .fast_path import fast_path_from_config, apply_fast_path
 from .losses import InpaintingLoss, LOSS_TERMS
 from . import metrics as _metrics
 from .checkpoint import (CHECKPOINT_FORMAT, ARCHITECTURE_FIELDS, CheckpointWriteError, save_checkpoint, read_checkpoint,
-                                     config_from_checkpoint)
+                                     config_from_checkpoint, architecture_differences, load_init_weights, GROWABLE_FIELDS)
 from .reporting import write_csv, save_figure, plot_val_grid, show_panel as _show
 from .distributed import prepare_process, main_process_lock, is_main_process, distributed_fit  # several processes: 33_distributed
 
@@ -499,8 +499,8 @@ def _start_clean(folder: Path, overwrite: bool, init_weights) -> None:
 def _check_resume(cfg: Config, ck: dict, resume) -> None:
     old = ck['config']
     was = config_from_checkpoint(ck)   # through the same upgrade of earlier fields as loading, so a missing mask_bias reads as before
-    if diff := [f'{k}: checkpoint {getattr(was, k)!r}, now {getattr(cfg, k)!r}' for k in ARCHITECTURE_FIELDS if getattr(was, k) != getattr(cfg, k)]:
-        raise ValueError(f'Cannot resume from {resume}: the model differs ({"; ".join(diff)})')
+    if diff := architecture_differences(was, cfg):
+        raise ValueError(f'Cannot resume from {resume}: the model differs ({"; ".join(f"{k}: checkpoint {a!r}, now {b!r}" for k, (a, b) in diff.items())})')
     if not {'epoch', 'optimizer', 'rng'} <= set(ck):
         raise ValueError(f'Cannot resume from {resume}: it holds weights only (an exported model: no optimiser or random state), so the run '
                          f'could not continue exactly; to train on from these weights start a new run with init_weights (--init_weights {resume})')
@@ -530,11 +530,11 @@ def _fit(cfg, folder, dls, ck, init, resume, stop_after_epoch, cbs, progress, n_
     if is_main_process(): cfg.to_json(folder / 'config.json')
     learn = build_learner(cfg, dls, folder, cbs=cbs, n_samples=n_samples, tensorboard=tensorboard)
     start = 0
-    if init is not None:   # fine-tuning: a new run (fresh optimiser and schedule) from trained weights
-        try: learn.model.load_state_dict(init['model'])
-        except RuntimeError as e:
-            raise ValueError(f'init_weights {cfg.init_weights} does not fit this model ({str(e).splitlines()[0]}); expected a '
-                             'checkpoint of the same architecture (base_channels, attention_heads, structure_encoder, mask_bias)') from None
+    if init is not None:   # fine-tuning: a new run (fresh optimiser and schedule) from trained weights, by chapter 15's rule
+        grew = load_init_weights(learn.model, init, cfg, source=f'init_weights {cfg.init_weights}')
+        if grew and is_main_process():
+            print(f'msse_train: note: init_weights has no {" / ".join(GROWABLE_FIELDS)}: its weights were loaded and the network grew; '
+                  f'the new parts of {", ".join(grew)} start at zero (the even blend of its output and the {cfg.classical_base} fill)', flush=True)
     if ck is not None:
         learn.model.load_state_dict(ck['model'])
         learn.create_opt()

@@ -164,7 +164,10 @@ def main():
         '',
         '## What it is',
         f'* Network: `InpaintingNetwork`, preset `{cfg["preset"]}` (C = {cfg["base_channels"]}, MSSE '
-        f'{"on" if upgrade_fields(cfg)["structure_encoder"] else "off"}, {cfg["attention_heads"]} attention heads), {n_params / 1e6:.2f} M parameters, '
+        f'{"on" if upgrade_fields(cfg)["structure_encoder"] else "off"}, {cfg["attention_heads"]} attention heads'
+        + (', S also an input of the refinement' if cfg.get('structure_input') else '')
+        + (f', classical base: the {cfg["classical_base"]} fill of the hole read by the refinement and gated per pixel against its output'
+           if cfg.get('classical_base') else '') + f'), {n_params / 1e6:.2f} M parameters, '
         f'stored in half precision ({ck_path.stat().st_size / 2**20:.1f} MiB).',
     ]
 

@@ -31,6 +31,11 @@
 #                                      # before never saw a hole under 5 %: eval_all_bins, MODEL_CARD.md), 5 epochs at
 #                                      # a lower peak lr 2e-4 (17-25 min an epoch with 2 threads on an AMD Zen 4 in bf16: 85-125 min;
 #                                      # on an AVX2-only CPU set EPOCHS=2); then `keep next4` and `assess next4`
+#   tools/reference_model.sh next5     # stage 5: from next4's committed weights grown into a network with a classical base (the
+#                                      # refinement reads the biharmonic fill of the hole and gates per pixel between it and its
+#                                      # own output, starting at the even blend); next4's data recipe, 5 epochs at lr 2e-4 (about
+#                                      # 65-75 min with 2 threads on an AMD Zen 4 in bf16; on an AVX2-only CPU set EPOCHS=2); then
+#                                      # `keep next5`, `assess next5`, `evalbins next5`, `blend next5`, `card next5`
 #   tools/reference_model.sh evalstage STAGE   # msse_eval of a kept stage at 256 px on the knock-out screen's 297 fixed
 #                                      # CelebA-HQ validation pairs (20-50 % holes) beside biharmonic and Telea, into
 #                                      # experiments/reference/STAGE/eval/, with the paired margins against each method by bin
@@ -60,9 +65,9 @@ STAGE1=${STAGE1:-runs/reference}
 STAGE2=${STAGE2:-runs/reference_256}
 RUN=${RUN:-runs/reference_256_s3}
 SHIPPED=msse_inpaint/weights/msse_reference.pth
-next_stage() {   # next_stage INIT_WEIGHTS|"" WINDOW TRAIN_MASKS EPOCHS LR SEED RUN [HOLES]: one stage of the next reference model
+next_stage() {   # next_stage INIT_WEIGHTS|"" WINDOW TRAIN_MASKS EPOCHS LR SEED RUN [HOLES [MORE OPTIONS...]]: one stage of the next reference model
   # (s_input recipe, windows of faces loaded at 256 px, holes HOLES (default 5-60 %), validation on 32 val faces with their fixed mixed masks)
-  $BIN/msse_train --config default --structure_input --lambda_structure 0.2 ${1:+--init_weights "$1"} \
+  $BIN/msse_train --config default --structure_input --lambda_structure 0.2 ${1:+--init_weights "$1"} "${@:9}" \
     --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
     --image_size "$2" --load_size 256 --mask_kind "$3" --val_mask_kind mixed --hole_range "${8:-0.05,0.6}" \
     --epochs "$4" --batch_size 8 --lr "$5" --save_dir "$7" --seed "$6" --checkpoint_every 1 --threads 2 --quiet
@@ -125,6 +130,12 @@ case "${1:-}" in
     next_stage experiments/reference/next2/weights.pth 128 varied "${EPOCHS:-30}" 5e-4 2 runs/next3 ;;
   next4)
     next_stage experiments/reference/next3/weights.pth 256 varied "${EPOCHS:-5}" 2e-4 3 runs/next4 0.01,0.6 ;;
+  next5)
+    # The classical base (chapter 14): the refinement reads the biharmonic fill of the hole (chapter 13a) and gates per pixel
+    # between it and its own output. next4's weights grow into the new network (chapter 15's rule: the fill's stem channels and
+    # the gate channel start at zero, so the stage starts as the even blend that tools/classical_blend.py scored +0.47 dB
+    # above biharmonic); otherwise next4's recipe: whole faces at 256 px, 'varied' masks with holes from 1 %.
+    next_stage experiments/reference/next4/weights.pth 256 varied "${EPOCHS:-5}" 2e-4 4 runs/next5 0.01,0.6 --classical_base biharmonic ;;
   evalstage)
     stage="${2:?usage: $0 evalstage STAGE (a folder under experiments/reference/, or shipped)}"
     [[ -f "$(weights_of "$stage")" ]] || { echo "evalstage: no $(weights_of "$stage") (run keep $stage first)" >&2; exit 2; }
@@ -169,7 +180,7 @@ case "${1:-}" in
     init="${GPU_INIT:-$(ls -d experiments/reference/next*/weights.pth | sort -V | tail -1)}"
     out="${GPU_OUT:-runs/gpu_stage}"
     echo "gpu stage: from $init -> $out"
-    timeout --signal=INT 480 $BIN/msse_train --config default --structure_input --lambda_structure 0.2 --init_weights "$init" \
+    timeout --signal=INT 480 $BIN/msse_train --config default --structure_input --lambda_structure 0.2 --classical_base biharmonic --init_weights "$init" \
       --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
       ${GPU_SUBSET:+--train_subset $GPU_SUBSET} --image_size "${GPU_SIZE:-256}" --mask_kind varied --val_mask_kind mixed \
       --hole_range 0.05,0.6 --epochs "${GPU_EPOCHS:-40}" --batch_size "${GPU_BATCH:-32}" --lr 3e-4 --num_workers "${GPU_WORKERS:-8}" \
@@ -185,7 +196,7 @@ case "${1:-}" in
       "runs/$stage/config.json" > "experiments/reference/$stage/config.json"
     cp "runs/$stage/log.csv" "experiments/reference/$stage/log.csv"
     ls -l "experiments/reference/$stage" ;;
-  *) echo "usage: $0 train|finetune|refine|ship|eval|next1|next2|next3|next4|keep STAGE|evalstage STAGE|evalbins STAGE|blend STAGE|card [STAGE]|knockout STAGE|faults STAGE|assess STAGE|gpu|gpu_dry" >&2; exit 2 ;;
+  *) echo "usage: $0 train|finetune|refine|ship|eval|next1|next2|next3|next4|next5|keep STAGE|evalstage STAGE|evalbins STAGE|blend STAGE|card [STAGE]|knockout STAGE|faults STAGE|assess STAGE|gpu|gpu_dry" >&2; exit 2 ;;
 esac
 }
 main "$@"; exit $?
