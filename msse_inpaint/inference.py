@@ -194,6 +194,13 @@ def _output_names(items, root) -> list[str]:
         used.add(name); names.append(name)
     return names
 
+def _with_hole(mask: torch.Tensor, source: str, hole_is: str) -> torch.Tensor:
+    "`mask` itself when it has a hole pixel; else a ValueError naming `source` (a mask without a hole is a wrong file or polarity, never a result)."
+    if not (mask > 0.5).any():
+        raise ValueError(f'{source} has no hole pixel (read with --mask_hole_is {hole_is}): there is nothing to inpaint; '
+                         'check the file and its polarity')
+    return mask
+
 def collect_pairs(test_root: str | Path | None = None, mask_root: str | Path | None = None, mask_hole_is: str = 'white',
                image_size: int = 256, mask_kind: str = 'mixed', hole_range: tuple | None = None, seed: int = 42,
                max_images: int | None = None,
@@ -216,7 +223,8 @@ def collect_pairs(test_root: str | Path | None = None, mask_root: str | Path | N
         try:
             image = load_item(item, image_size)
             if masks is not None:
-                mask, source = read_mask(masks[_name(item)], hole_is=mask_hole_is, size=image_size), str(masks[_name(item)])
+                mask = _with_hole(read_mask(masks[_name(item)], hole_is=mask_hole_is, size=image_size), masks[_name(item)], mask_hole_is)
+                source = str(masks[_name(item)])
             else:
                 rng = np.random.default_rng([seed, i])
                 mask = torch.from_numpy(make_mask(mask_kind, image_size, image_size, rng, hole_range=hole_range))[None]
@@ -303,6 +311,7 @@ def msse_test(
         if image_path is not None:
             image, mask = load_pair(image_path, mask_path, hole_is=mask_hole_is, size=image_size, fit_mask=fit_mask,
                                     max_hole=None if max_hole >= 1 else max_hole)   # the same inverted-mask guard as a folder
+            _with_hole(mask, f'--mask_path {mask_path}', mask_hole_is)
             res = inpaint(model, image, mask)
             stem = Path(image_path).stem
             with folder_lock(out_dir, what='msse_test run'):
