@@ -26,9 +26,9 @@ from .reporting import METRIC_LABELS, LOWER_IS_BETTER, save_figure, markdown_tab
 # %% auto #0
 __all__ = ['BASELINES', 'load_eval_pair', 'TABLE_METRICS', 'qualitative_grid', 'EVAL_OUTPUTS', 'baseline_telea',
            'baseline_navier_stokes', 'baseline_biharmonic', 'bin_label', 'dataset_of', 'image_sources', 'build_pairs',
-           'evaluate', 'read_pairs_csv_rows', 'pair_rows', 'per_bin_summary', 'results_markdown', 'plot_metrics_vs_bin',
-           'paired_margins', 'pairs_qualitative_grid', 'model_method', 'included_results', 'run_evaluation',
-           'msse_eval']
+           'evaluate', 'read_pairs_csv_rows', 'pair_rows', 'bin_order', 'per_bin_summary', 'results_markdown',
+           'plot_metrics_vs_bin', 'paired_margins', 'pairs_qualitative_grid', 'model_method', 'included_results',
+           'run_evaluation', 'msse_eval']
 
 # %% ../nbs/22_evaluation.ipynb #2fbb38ff
 def _check_inputs(image: torch.Tensor, mask: torch.Tensor, name: str):
@@ -227,7 +227,8 @@ def pair_rows(pairs) -> list[dict]:
 TABLE_METRICS = ('psnr_hole', 'psnr_full', 'ssim_full', 'ssim_hole', 'psnr_boundary', 'psnr_boundary_2s', 'edge_f1',
                  'corner_recall', 'lpips')
 
-def _bin_order(labels) -> list[str]:
+def bin_order(labels) -> list[str]:
+    "Hole-bin labels from small holes to large (the NVIDIA bins in their order), then any others sorted, then 'all'."
     known = [b for b in ['00-01', *NVIDIA_BINS, '60-100'] if b in set(labels)]
     return known + sorted(set(labels) - set(known) - {'all'}) + (['all'] if 'all' in set(labels) else [])
 
@@ -245,7 +246,7 @@ def per_bin_summary(per_image: pd.DataFrame, metrics: Sequence[str] = METRICS, i
     cols = ['dataset', 'method', 'bin', 'n_pairs'] + [f'{m}_{s}' for m in [*metrics, 'seconds'] for s in ('mean', 'ci95', 'n')]
     wide = wide[cols]
     methods = list(dict.fromkeys(per_image.method))
-    wide['_b'] = wide.bin.map({b: i for i, b in enumerate(_bin_order(wide.bin))})
+    wide['_b'] = wide.bin.map({b: i for i, b in enumerate(bin_order(wide.bin))})
     wide['_m'] = wide.method.map({m: i for i, m in enumerate(methods)})
     return wide.sort_values(['dataset', '_b', '_m']).drop(columns=['_b', '_m']).reset_index(drop=True)
 
@@ -267,7 +268,7 @@ def results_markdown(summary: pd.DataFrame, metrics: Sequence[str] = TABLE_METRI
             out.append(f'**{METRIC_LABELS.get(m, m)}, {ds}** (mean ± 95% CI; n pairs per bin: '
                        f'{", ".join(str(v) for v in sorted(set(d[d.bin != "all"].n_pairs)))})\n')
             rows = []
-            for b in _bin_order(d.bin):
+            for b in bin_order(d.bin):
                 cells = []
                 for meth in methods:
                     r = d[(d.bin == b) & (d.method == meth)]
@@ -294,7 +295,7 @@ def plot_metrics_vs_bin(summary: pd.DataFrame, metrics: Sequence[str] = ('psnr_h
     fig, axes = plt.subplots(len(datasets), len(metrics), figsize=(3.1 * len(metrics), 2.6 * len(datasets)), squeeze=False)
     for i, ds in enumerate(datasets):
         d = summary[(summary.dataset == ds) & (summary.bin != 'all')]
-        bins = _bin_order(d.bin)
+        bins = bin_order(d.bin)
         for j, m in enumerate(metrics):
             ax = axes[i, j]
             groups = list(d.groupby('method', sort=False))
@@ -313,17 +314,22 @@ def plot_metrics_vs_bin(summary: pd.DataFrame, metrics: Sequence[str] = ('psnr_h
 
 # %% ../nbs/22_evaluation.ipynb #2effaa9e
 def paired_margins(per_image: pd.DataFrame, method: str = 'msse', metrics: Sequence[str] = ('psnr_hole', 'ssim_hole'),
-                   others: Sequence[str] | None = None) -> pd.DataFrame:
+                   others: Sequence[str] | None = None,
+                   bins: Sequence[str] | None = None) -> pd.DataFrame:   # only the pairs of these hole bins (then 'all' pools them), e.g. the question's 20-30, 30-40, 40-50
     """`method` minus each other method of an evaluation (`evaluate`'s rows), per metric and hole bin and over all pairs (bin
-    'all'): the mean per-pair difference with `reporting.paired_bootstrap`'s 95 % interval over pairs, the share of pairs on
+    'all'; with `bins`, all pairs of those bins): the mean per-pair difference with `reporting.paired_bootstrap`'s 95 % interval over pairs, the share of pairs on
     which `method` is better (lower is better for the metrics in `LOWER_IS_BETTER`) and the number of pairs."""
     have = list(dict.fromkeys(per_image['method']))
     if method not in have: raise ValueError(f'paired_margins: no method {method!r} in the evaluation; it holds {", ".join(map(str, have))}')
+    if bins is not None:
+        if missing := [b for b in bins if b not in set(per_image['bin'])]:
+            raise ValueError(f'paired_margins: no pairs in bin(s) {", ".join(map(str, missing))}; the evaluation has {", ".join(bin_order(per_image["bin"].unique()))}')
+        per_image = per_image[per_image['bin'].isin(list(bins))]
     rows = []
     for metric in metrics:
         wide = per_image.pivot_table(index=['pair', 'bin'], columns='method', values=metric).reset_index()
         for other in [m for m in (others or have) if m != method and m in wide]:
-            for b in ['all', *_bin_order(wide['bin'].unique())]:
+            for b in ['all', *bin_order(wide['bin'].unique())]:
                 d = (wide if b == 'all' else wide[wide['bin'] == b]).pipe(lambda t: (t[method] - t[other]).to_numpy(float))
                 ok, r = np.isfinite(d), paired_bootstrap(d[None])
                 better = (d[ok] < 0) if metric in LOWER_IS_BETTER else (d[ok] > 0)
@@ -340,7 +346,7 @@ def pairs_qualitative_grid(pairs, methods: dict[str, Callable], n: int = 6, size
     groups: dict = {}
     for k, r in enumerate(rows): groups.setdefault((dataset_of(r['image_path']), r['bin']), []).append(k)
     datasets = list(dict.fromkeys(ds for ds, _ in groups))
-    bins = _bin_order({b for _, b in groups})
+    bins = bin_order({b for _, b in groups})
     chosen: list[int] = []
     for k in range(min(n, len(rows))):                  # bins spread evenly from small to large holes, datasets alternating
         b, ds = bins[round(k * (len(bins) - 1) / max(n - 1, 1))], datasets[k % len(datasets)]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from msse_inpaint.core import user_errors, portable, atomic_write_text
-from msse_inpaint.evaluation import evaluate, model_method, baseline_biharmonic, paired_margins, _bin_order
+from msse_inpaint.evaluation import evaluate, model_method, baseline_biharmonic, paired_margins, bin_order
 from msse_inpaint.reporting import markdown_table
 
 
@@ -40,7 +40,7 @@ def chosen_pairs(pairs_csv: Path, dataset: str | None, per_bin: int | None) -> p
 
 def report(per_image: pd.DataFrame) -> str:
     "Markdown: hole PSNR of every output per bin, then each output minus biharmonic, paired per bin."
-    means = per_image.pivot_table(index='bin', columns='method', values='psnr_hole').reindex(_bin_order(per_image.bin.unique()))
+    means = per_image.pivot_table(index='bin', columns='method', values='psnr_hole').reindex(bin_order(per_image.bin.unique()))
     outputs = [m for m in dict.fromkeys(per_image.method) if m != 'biharmonic']
     table = pd.concat([paired_margins(per_image, m, metrics=['psnr_hole'], others=['biharmonic']).assign(output=m) for m in outputs])
     rows = [[b] + [f'{means.loc[b, m]:.2f}' for m in ['biharmonic', *outputs]] for b in means.index]

@@ -51,8 +51,7 @@ def per_bin_table(per_bin: pd.DataFrame, dataset: str, metric: str, methods, dig
 
 def margins(per_image: pd.DataFrame, dataset: str, bins, metric: str, a='msse', b='telea') -> tuple[float, float, float, float, int]:
     "a - b over the pairs of `bins` of `dataset` pooled: `evaluation.paired_margins`' mean, 95 % interval, share of pairs a wins, n."
-    d = per_image[(per_image.dataset == dataset) & per_image.bin.isin(bins)]
-    r = paired_margins(d, a, metrics=[metric], others=[b]).query("bin == 'all'").iloc[0]
+    r = paired_margins(per_image[per_image.dataset == dataset], a, metrics=[metric], others=[b], bins=bins).query("bin == 'all'").iloc[0]
     return float(r['mean']), float(r['ci_low']), float(r['ci_high']), float(r['share_better']), int(r['n_pairs'])
 
 
