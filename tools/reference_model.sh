@@ -33,8 +33,8 @@
 #                                      # on an AVX2-only CPU set EPOCHS=2); then `keep next4` and `assess next4`
 #   tools/reference_model.sh next5     # stage 5: from next4's committed weights grown into a network with a classical base (the
 #                                      # refinement reads the biharmonic fill of the hole and gates per pixel between it and its
-#                                      # own output, starting at the even blend); next4's data recipe, 5 epochs at lr 2e-4 (about
-#                                      # 65-75 min with 2 threads on an AMD Zen 4 in bf16; on an AVX2-only CPU set EPOCHS=2); then
+#                                      # own output, starting at the even blend); next4's data recipe, 4 epochs at lr 2e-4 (about
+#                                      # 55-60 min with 2 threads on an AMD Zen 4 in bf16; on an AVX2-only CPU set EPOCHS=2); then
 #                                      # `keep next5`, `assess next5`, `evalbins next5`, `blend next5`, `card next5`
 #   tools/reference_model.sh evalstage STAGE   # msse_eval of a kept stage at 256 px on the knock-out screen's 297 fixed
 #                                      # CelebA-HQ validation pairs (20-50 % holes) beside biharmonic and Telea, into
@@ -135,7 +135,7 @@ case "${1:-}" in
     # between it and its own output. next4's weights grow into the new network (chapter 15's rule: the fill's stem channels and
     # the gate channel start at zero, so the stage starts as the even blend that tools/classical_blend.py scored +0.47 dB
     # above biharmonic); otherwise next4's recipe: whole faces at 256 px, 'varied' masks with holes from 1 %.
-    next_stage experiments/reference/next4/weights.pth 256 varied "${EPOCHS:-5}" 2e-4 4 runs/next5 0.01,0.6 --classical_base biharmonic ;;
+    next_stage experiments/reference/next4/weights.pth 256 varied "${EPOCHS:-4}" 2e-4 4 runs/next5 0.01,0.6 --classical_base biharmonic ;;
   evalstage)
     stage="${2:?usage: $0 evalstage STAGE (a folder under experiments/reference/, or shipped)}"
     [[ -f "$(weights_of "$stage")" ]] || { echo "evalstage: no $(weights_of "$stage") (run keep $stage first)" >&2; exit 2; }
