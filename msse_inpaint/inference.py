@@ -311,8 +311,7 @@ def msse_test(
         if image_path is not None:
             image, mask = load_pair(image_path, mask_path, hole_is=mask_hole_is, size=image_size, fit_mask=fit_mask,
                                     max_hole=None if max_hole >= 1 else max_hole)   # the same inverted-mask guard as a folder
-            _with_hole(mask, f'--mask_path {mask_path}', mask_hole_is)
-            res = inpaint(model, image, mask)
+            res = inpaint(model, image, _with_hole(mask, f'--mask_path {mask_path}', mask_hole_is))   # no hole: a wrong file or polarity
             stem = Path(image_path).stem
             with folder_lock(out_dir, what='msse_test run'):
                 prepare_outputs(out_dir, [f'{stem}_inpainted.png', f'{stem}_comparison.png'], overwrite, what=f'msse_test run on {stem}')
