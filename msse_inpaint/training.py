@@ -29,7 +29,7 @@ from .models import InpaintingNetwork
 from .fast_path import fast_path_from_config, apply_fast_path
 from .losses import InpaintingLoss, LOSS_TERMS
 from . import metrics as _metrics
-from .checkpoint import (CHECKPOINT_FORMAT, ARCHITECTURE_FIELDS, CheckpointWriteError, save_checkpoint, read_checkpoint,
+from .checkpoint import (CHECKPOINT_FORMAT, CheckpointWriteError, save_checkpoint, read_checkpoint,
                                      config_from_checkpoint, architecture_differences, load_init_weights, GROWABLE_FIELDS)
 from .reporting import write_csv, save_figure, plot_val_grid, show_panel as _show
 from .distributed import prepare_process, main_process_lock, is_main_process, distributed_fit  # several processes: 33_distributed
