@@ -36,6 +36,10 @@
 #                                      # own output, starting at the even blend); next4's data recipe, 4 epochs at lr 2e-4 (about
 #                                      # 55-60 min with 2 threads on an AMD Zen 4 in bf16; on an AVX2-only CPU set EPOCHS=2); then
 #                                      # `keep next5`, `assess next5`, `evalbins next5`, `blend next5`, `card next5`
+#   tools/reference_model.sh next6     # stage 6: from next5's committed weights (classical base), 128 px windows of the faces at
+#                                      # 256 px, masks 'varied' with holes from 1 %, 24 epochs at lr 5e-4 (about 4 min an epoch
+#                                      # with 2 threads on an AMD Zen 4 in bf16; on an AVX2-only CPU set EPOCHS=12); then
+#                                      # `keep next6`, `assess next6`, `evalbins next6`, `card next6`
 #   tools/reference_model.sh evalstage STAGE   # msse_eval of a kept stage at 256 px on the knock-out screen's 297 fixed
 #                                      # CelebA-HQ validation pairs (20-50 % holes) beside biharmonic and Telea, into
 #                                      # experiments/reference/STAGE/eval/, with the paired margins against each method by bin
@@ -136,6 +140,11 @@ case "${1:-}" in
     # the gate channel start at zero, so the stage starts as the even blend that tools/classical_blend.py scored +0.47 dB
     # above biharmonic); otherwise next4's recipe: whole faces at 256 px, 'varied' masks with holes from 1 %.
     next_stage experiments/reference/next4/weights.pth 256 varied "${EPOCHS:-4}" 2e-4 4 runs/next5 0.01,0.6 --classical_base biharmonic ;;
+  next6)
+    # next5's network (it carries the classical base, so the weights load strictly) with more steps: its 4 epochs of whole
+    # 256 px faces moved the blend only +0.03 dB over the untrained grown network. Windows of 128 px cut from the faces at
+    # 256 px give about four times the steps an hour (next2 and next3 gained most that way), at next2's peak lr 5e-4.
+    next_stage experiments/reference/next5/weights.pth 128 varied "${EPOCHS:-24}" 5e-4 5 runs/next6 0.01,0.6 --classical_base biharmonic ;;
   evalstage)
     stage="${2:?usage: $0 evalstage STAGE (a folder under experiments/reference/, or shipped)}"
     [[ -f "$(weights_of "$stage")" ]] || { echo "evalstage: no $(weights_of "$stage") (run keep $stage first)" >&2; exit 2; }
@@ -196,7 +205,7 @@ case "${1:-}" in
       "runs/$stage/config.json" > "experiments/reference/$stage/config.json"
     cp "runs/$stage/log.csv" "experiments/reference/$stage/log.csv"
     ls -l "experiments/reference/$stage" ;;
-  *) echo "usage: $0 train|finetune|refine|ship|eval|next1|next2|next3|next4|next5|keep STAGE|evalstage STAGE|evalbins STAGE|blend STAGE|card [STAGE]|knockout STAGE|faults STAGE|assess STAGE|gpu|gpu_dry" >&2; exit 2 ;;
+  *) echo "usage: $0 train|finetune|refine|ship|eval|next1|next2|next3|next4|next5|next6|keep STAGE|evalstage STAGE|evalbins STAGE|blend STAGE|card [STAGE]|knockout STAGE|faults STAGE|assess STAGE|gpu|gpu_dry" >&2; exit 2 ;;
 esac
 }
 main "$@"; exit $?
