@@ -7,6 +7,8 @@
 #   tools/reference_model.sh refine    # stage 3: from stage 2's best weights, 8 more epochs at a lower peak lr on holes of
 #                                      # 10-60% (~90 min on the same machine)
 #   tools/reference_model.sh ship      # half-precision export of the last stage's last epoch into the package
+#   tools/reference_model.sh ship STAGE  # the same for a kept stage of the next reference model (experiments/reference/STAGE),
+#                                      # whose log, question pairs, knock-outs and faults `card` then puts in the shipped card
 #   tools/reference_model.sh eval      # msse_eval at 256 px: NVIDIA masks by bin (faces, BSD100), the earlier masks (faces)
 #   tools/reference_model.sh card      # MODEL_CARD.md and thesis/tables/reference_model.tex from the logs and the evaluation
 #
@@ -79,6 +81,12 @@ next_stage() {   # next_stage INIT_WEIGHTS|"" WINDOW TRAIN_MASKS EPOCHS LR SEED 
 weights_of() {   # weights_of STAGE: a kept stage's weights, or the shipped model's for STAGE=shipped (scored on the same pairs)
   if [[ "$1" == shipped ]]; then echo "$SHIPPED"; else echo "experiments/reference/$1/weights.pth"; fi
 }
+shipped_stage() {   # the kept stage (experiments/reference/next*) whose weights are the shipped ones, or nothing
+  $BIN/python -c "
+import sys; from pathlib import Path; sys.path.insert(0, 'tools'); from model_card import same_weights
+print(next((d.name for d in sorted(Path('experiments/reference').glob('next*')) if (d / 'weights.pth').is_file()
+            and same_weights(d / 'weights.pth', Path('$SHIPPED'))), ''))"
+}
 # The whole command is one function, read in full before it runs: editing this file while a stage runs cannot make the
 # running shell read on at a stale offset (it once executed lines of `keep` that way).
 main() {
@@ -104,8 +112,11 @@ case "${1:-}" in
       --save_dir "$RUN" --seed 2 --checkpoint_every 1 --quiet ;;
   ship)
     # The last epoch (stage 3's epoch 8; the best by validation hole PSNR, epoch 7, was 0.005 dB higher on 32 faces, and the
-    # last one was the one checked against Telea on all 297 face pairs). CHECKPOINT=<file> exports another.
-    $BIN/python -c "from msse_inpaint.inference import export_checkpoint; print(export_checkpoint('${CHECKPOINT:-$RUN/checkpoints/last.pth}', '$SHIPPED'))"
+    # last one was the one checked against Telea on all 297 face pairs). CHECKPOINT=<file> exports another; `ship STAGE`
+    # ships a kept stage of the next reference model (experiments/reference/STAGE/weights.pth), which `card` then finds.
+    src="${CHECKPOINT:-$RUN/checkpoints/last.pth}"
+    if [[ -n "${2:-}" ]]; then src="$(weights_of "$2")"; [[ -f "$src" ]] || { echo "ship: no $src (run keep $2 first)" >&2; exit 2; }; fi
+    $BIN/python -c "from msse_inpaint.inference import export_checkpoint; print(export_checkpoint('$src', '$SHIPPED'))"
     ls -l "$SHIPPED" ;;
   eval)
     # The same 1194 (image, mask) pairs as results/baselines: the baselines are joined from there, not re-scored.
@@ -119,6 +130,10 @@ case "${1:-}" in
       d="experiments/reference/$2"
       $BIN/python tools/model_card.py --run "$d" --checkpoint "$d/weights.pth" --eval "$d/eval_all_bins" --question "$d/eval" \
         --knockout "$d/knockout" --faults "$d/faults" --out "$d/MODEL_CARD.md"
+    elif stage="$(shipped_stage)" && [[ -n "$stage" ]]; then   # the shipped weights are a kept stage's: its log, its knock-outs and faults
+      d="experiments/reference/$stage"
+      $BIN/python tools/model_card.py --run "$d" --checkpoint "$SHIPPED" --question "$d/eval" --knockout "$d/knockout" \
+        --faults "$d/faults" --out msse_inpaint/weights/MODEL_CARD.md
     else
       $BIN/python tools/model_card.py --run "$RUN" --checkpoint "$SHIPPED" --out msse_inpaint/weights/MODEL_CARD.md
     fi ;;
