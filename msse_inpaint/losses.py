@@ -16,7 +16,7 @@ from .msse import structure_target
 # %% auto #0
 __all__ = ['NOBLE_SCALE', 'VGG16_WEIGHTS_FILE', 'CONSTANT', 'LOSS_TERMS', 'masked_mean', 'dilate', 'erode', 'boundary_band',
            'sobel', 'laplacian', 'corner_strength', 'hole_l1', 'edge_loss', 'corner_loss', 'color_loss',
-           'vgg16_weights_path', 'PerceptualLoss', 'Ramp', 'LossInputs', 'LossTerm', 'structure_loss',
+           'hole_psnr_loss', 'vgg16_weights_path', 'PerceptualLoss', 'Ramp', 'LossInputs', 'LossTerm', 'structure_loss',
            'register_loss_term', 'unregister_loss_term', 'loss_weights', 'progressive_weights', 'InpaintingLoss']
 
 # %% ../nbs/20_losses.ipynb #f3b203f7
@@ -112,6 +112,17 @@ def color_loss(pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor, bou
     (mp, sp), (mt, st) = stats(pred), stats(target)
     per = ((mp - mt).abs() + (sp - st).abs()) * has               # (B,C)
     return per.sum() / (has.sum() * pred.shape[1]).clamp_min(1.0)
+
+# %% ../nbs/20_losses.ipynb #d488d8f6
+def hole_psnr_loss(pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
+    "Mean over images with a hole of `10 log10(1 + MSE_hole / eps)`: `-10 log10(eps)` (60 dB) minus the hole PSNR, once the error is well above `eps`."
+    _check_pair(pred, target, mask)
+    hole = mask.expand_as(pred)
+    n = hole.flatten(1).sum(1)
+    mse = (((pred - target) ** 2) * hole).flatten(1).sum(1) / n.clamp(min=1)
+    has_hole = n > 0
+    if not has_hole.any(): return (pred * 0).sum()   # no hole anywhere: 0, still part of the graph
+    return (10 * torch.log10(1 + mse[has_hole] / eps)).mean()
 
 # %% ../nbs/20_losses.ipynb #fe74b2cd
 VGG16_WEIGHTS_FILE = 'vgg16-397923af.pth'   # torchvision.models.VGG16_Weights.IMAGENET1K_V1
@@ -245,7 +256,9 @@ register_loss_term('color', lambda x: color_loss(x.output, x.image, x.mask, x.bo
 register_loss_term('perceptual', _perceptual_term, 0.0, CONSTANT,
                    'weight of the VGG perceptual loss (> 0 needs local VGG16 weights)')
 register_loss_term('structure', lambda x: structure_loss(x.structure, x.image, x.mask), 0.0, CONSTANT,
-                   'weight of the structure loss: L1 of S to the ground truth edge strength (structure_target); needs MSSE');
+                   'weight of the structure loss: L1 of S to the ground truth edge strength (structure_target); needs MSSE')
+register_loss_term('psnr', lambda x: hole_psnr_loss(x.output, x.image, x.mask), 0.0, CONSTANT,
+                   "weight of the hole PSNR term: 60 dB minus each image's hole PSNR, averaged (the evaluation's own mean)", label='hole PSNR');
 
 # %% ../nbs/20_losses.ipynb #a335b4f0
 def loss_weights(weights: dict[str, float] | None = None, **lambdas) -> dict[str, float]:
