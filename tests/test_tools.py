@@ -79,6 +79,28 @@ def test_paired_margins_reads_per_image_and_refuses_bad_input(tmp_path):
     assert none.returncode == 2 and 'no per_image.csv' in none.stderr
 
 
+def test_paired_margins_versus_an_earlier_run_pairs_the_same_pairs(tmp_path):
+    "--versus joins another run's method on the same pairs, named after its folder; other pairs are refused in one line."
+    import pandas as pd
+    def run(folder, offset, n=10):
+        rows = [dict(pair=k, bin=b, image_path=f'i{k}.png', mask_path=f'm{k}.png', method=m,
+                     psnr_hole=20.0 + k % 3 + (offset if m == 'msse' else 0.0), ssim_hole=0.6)
+                for k, b in enumerate((['20-30'] * 5 + ['30-40'] * 5)[:n]) for m in ('msse', 'biharmonic')]
+        (tmp_path / folder / 'eval').mkdir(parents=True)
+        pd.DataFrame(rows).to_csv(tmp_path / folder / 'eval' / 'per_image.csv', index=False)
+        return str(tmp_path / folder / 'eval')
+    new, old, short = run('next6', 1.0), run('next5', 0.25), run('other', 0.0, n=6)
+    tool = [sys.executable, str(ROOT / 'tools' / 'paired_margins.py')]
+    out = subprocess.run(tool + [new, '--versus', old], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert '| next5 | all | +0.750 [+0.750, +0.750] | 100% | 10 |' in out.stdout
+    assert '| biharmonic | all | +1.000 [+1.000, +1.000] | 100% | 10 |' in out.stdout
+    bad = subprocess.run(tool + [new, '--versus', short], capture_output=True, text=True, cwd=ROOT)
+    assert bad.returncode == 2 and 'did not score the same (image, mask) pairs (10 against 6 rows' in bad.stderr, bad.stderr
+    same = subprocess.run(tool + [new, '--versus', new], capture_output=True, text=True, cwd=ROOT)
+    assert same.returncode == 0 and '| next6 | all | +0.000' in same.stdout
+
+
 def test_bench_ab_refuses_what_is_not_a_commit():
     out = subprocess.run(['bash', str(ROOT / 'tools' / 'bench_ab.sh'), 'no-such-commit'], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 2 and 'bench_ab: no-such-commit is not a commit of this repository' in out.stderr

@@ -176,6 +176,13 @@ case "${1:-}" in
     $BIN/msse_eval --pairs experiments/runs/screen/baseline/seed_0/pairs.csv --checkpoint "$(weights_of "$stage")" \
       --baselines biharmonic,telea --size 256 --threads 2 --out "experiments/reference/$stage/eval" --overwrite
     $BIN/python tools/paired_margins.py "experiments/reference/$stage/eval" --out "experiments/reference/$stage/eval/paired.md"
+    # the stage's gain over the stage it started from, paired on the same pairs (when that one was scored too)
+    prev="$($BIN/python -c "import json, sys; from pathlib import Path; c = json.load(open(sys.argv[1])); print(Path(c.get('init_weights') or '.').parent.name)" \
+      "experiments/reference/$stage/config.json" 2>/dev/null || true)"
+    if [[ -n "$prev" && -f "experiments/reference/$prev/eval/per_image.csv" ]]; then
+      $BIN/python tools/paired_margins.py "experiments/reference/$stage/eval" --versus "experiments/reference/$prev/eval" \
+        --out "experiments/reference/$stage/eval/versus_$prev.md"
+    fi
     head -8 "experiments/reference/$stage/eval/paired.md" ;;
   evalbins)
     stage="${2:?usage: $0 evalbins STAGE (a folder under experiments/reference/, or shipped)}"
