@@ -202,7 +202,7 @@ def main():
         '* It is a face model: on natural images (BSD100 below) it is outside its training distribution.',
         '',
         f'## Evaluation at {run_info["size"]} px (`msse_eval`, {run_info["n_pairs"]} fixed pairs, NVIDIA masks by hole bin)',
-        'Mean ± 95% confidence half-width over images; composites quantised to 8 bits; `msse` is the shipped model, the others',
+        f'Mean ± 95% confidence half-width over images; composites quantised to 8 bits; `msse` is {"the shipped model" if shipped else "this candidate"}, the others',
         'are the classical baselines scored on the same pairs (`results/baselines`, joined with `--include`).',
     ]
     for dataset in dict.fromkeys(per_bin.dataset):
