@@ -46,6 +46,10 @@
 #                                      # term (chapter 20, --lambda_psnr 0.01), 30 epochs at lr 3e-4 (about 3.5 min an epoch with
 #                                      # 2 threads on an AMD Zen 4 in bf16: ~105 min; on an AVX2-only CPU set EPOCHS=15); then
 #                                      # `keep next7`, `assess next7`, `evalbins next7`, `card next7`
+#   tools/reference_model.sh next8     # stage 8: next7's recipe from next7's committed weights (next7 ran 8 of its 30 epochs), a
+#                                      # second cosine cycle of 20 epochs at lr 3e-4 (~3.5 min an epoch with 2 threads on an AMD
+#                                      # Zen 4 in bf16: ~70 min; on an AVX2-only CPU set EPOCHS=10); then `keep next8`,
+#                                      # `assess next8`, `evalbins next8`, `card next8`
 #   tools/reference_model.sh evalstage STAGE   # msse_eval of a kept stage at 256 px on the knock-out screen's 297 fixed
 #                                      # CelebA-HQ validation pairs (20-50 % holes) beside biharmonic and Telea, into
 #                                      # experiments/reference/STAGE/eval/, with the paired margins against each method by bin
@@ -170,6 +174,11 @@ case "${1:-}" in
     # which optimises the evaluation's own average (each image's hole PSNR) instead of the error pooled over the batch's pixels.
     next_stage experiments/reference/next6/weights.pth 128 varied "${EPOCHS:-30}" 3e-4 6 runs/next7 0.01,0.6 --classical_base biharmonic \
       --lambda_psnr 0.01 ;;
+  next8)
+    # next7 ran 8 of its 30 epochs (one session's remainder) and gained +0.10 dB over next6, +0.48 above biharmonic: the same
+    # recipe from next7's weights, a second cosine cycle of 20 epochs at the same peak lr.
+    next_stage experiments/reference/next7/weights.pth 128 varied "${EPOCHS:-20}" 3e-4 7 runs/next8 0.01,0.6 --classical_base biharmonic \
+      --lambda_psnr 0.01 ;;
   evalstage)
     stage="${2:?usage: $0 evalstage STAGE (a folder under experiments/reference/, or shipped)}"
     [[ -f "$(weights_of "$stage")" ]] || { echo "evalstage: no $(weights_of "$stage") (run keep $stage first)" >&2; exit 2; }
@@ -237,7 +246,7 @@ case "${1:-}" in
       "runs/$stage/config.json" > "experiments/reference/$stage/config.json"
     cp "runs/$stage/log.csv" "experiments/reference/$stage/log.csv"
     ls -l "experiments/reference/$stage" ;;
-  *) echo "usage: $0 train|finetune|refine|ship|eval|next1|next2|next3|next4|next5|next6|next7|keep STAGE|evalstage STAGE|evalbins STAGE|blend STAGE|card [STAGE]|knockout STAGE|faults STAGE|assess STAGE|gpu|gpu_dry" >&2; exit 2 ;;
+  *) echo "usage: $0 train|finetune|refine|ship|eval|next1|next2|next3|next4|next5|next6|next7|next8|keep STAGE|evalstage STAGE|evalbins STAGE|blend STAGE|card [STAGE]|knockout STAGE|faults STAGE|assess STAGE|gpu|gpu_dry" >&2; exit 2 ;;
 esac
 }
 main "$@"; exit $?
