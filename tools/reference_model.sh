@@ -58,9 +58,11 @@
 #   tools/reference_model.sh knockout STAGE  # its knock-out table (chapter 23) on 48 of those pairs (16 faces x 3 bins), into
 #                                      # experiments/reference/STAGE/knockout/ (~2 min with 2 threads)
 #   tools/reference_model.sh assess STAGE  # evalstage, knockout and faults of a kept stage, one after the other
-#   tools/reference_model.sh faults STAGE  # the fault meters of chapter 25 (colour casts, blockiness, halos, seams) of the shipped
-#                                      # model and a kept stage on the same 297 pairs, the paired comparison and the before/after
-#                                      # gallery, into experiments/reference/STAGE/faults/ (~5 min with 2 threads)
+#   tools/reference_model.sh faults STAGE  # the fault meters of chapter 25 (colour casts, blockiness, halos, seams) of the first
+#                                      # shipped model (experiments/reference/first_shipped: the weights the package shipped until
+#                                      # issue 23's model replaced them, with their evaluation and knock-outs on the same pairs)
+#                                      # and a kept stage on the same 297 pairs, the paired comparison and the before/after gallery,
+#                                      # into experiments/reference/STAGE/faults/ (~5 min with 2 threads)
 #   tools/reference_model.sh evalbins STAGE  # msse_eval of a kept stage on every hole bin (1-60 %, the 1194 pairs of
 #                                      # results/baselines, joined with its classical baselines) into experiments/reference/STAGE/eval_all_bins
 #   tools/reference_model.sh blend STAGE  # tools/classical_blend.py: the stage, biharmonic and their pixel-wise blends on 50 face pairs
@@ -210,7 +212,8 @@ case "${1:-}" in
   faults)
     stage="${2:?usage: $0 faults STAGE (a folder under experiments/reference/)}"
     [[ -f "experiments/reference/$stage/weights.pth" ]] || { echo "faults: no experiments/reference/$stage/weights.pth (run keep $stage first)" >&2; exit 2; }
-    $BIN/msse_faults --after "experiments/reference/$stage/weights.pth" --pairs experiments/runs/screen/baseline/seed_0/pairs.csv \
+    # against the model issue 23 replaces (the first shipped one, kept in experiments/reference/first_shipped), whatever ships now
+    $BIN/msse_faults --after "experiments/reference/$stage/weights.pth" --before experiments/reference/first_shipped/weights.pth --pairs experiments/runs/screen/baseline/seed_0/pairs.csv \
       --threads 2 --out "experiments/reference/$stage/faults" --overwrite >/dev/null
     cat "experiments/reference/$stage/faults/faults.md" ;;
   blend)
