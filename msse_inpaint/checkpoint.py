@@ -16,7 +16,7 @@ from .config import Config, make_config, upgrade_fields, PRESETS
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'ARCHITECTURE_FIELDS', 'OBJECT_OPCODES', 'GROWABLE_FIELDS', 'what_file_is',
            'CheckpointWriteError', 'save_checkpoint', 'read_checkpoint', 'config_from_checkpoint',
-           'architecture_differences', 'load_init_weights', 'export_checkpoint', 'run_folder']
+           'architecture_differences', 'load_init_weights', 'export_checkpoint', 'same_weights', 'run_folder']
 
 # %% ../nbs/15_checkpoint.ipynb #b4b32f4c
 CHECKPOINT_FORMAT = 'msse_inpaint.checkpoint/1'
@@ -127,6 +127,13 @@ def export_checkpoint(source: str | Path, dest: str | Path, half: bool = True, i
     keep = {k: ck[k] for k in ('config', 'epoch', 'metrics', 'best', 'history') if k in ck}
     # a shipped file carries no path of the machine that trained it (train_root, out_dir, the source checkpoint)
     return atomic_torch_save(portable({**keep, 'exported_from': str(source), 'info': dict(info or {})}) | {'model': model}, dest)
+
+# %% ../nbs/15_checkpoint.ipynb #2c3c62cd
+def same_weights(a: str | Path, b: str | Path) -> bool:
+    "Whether checkpoints `a` and `b` hold the same network weights (an exported copy of half-precision weights counts as the same)."
+    if Path(a).resolve() == Path(b).resolve(): return True
+    wa, wb = read_checkpoint(a)['model'], read_checkpoint(b)['model']
+    return wa.keys() == wb.keys() and all(torch.equal(wa[k].float(), wb[k].float()) for k in wa)
 
 # %% ../nbs/15_checkpoint.ipynb #dd55a137
 def run_folder(checkpoint: str | Path) -> Path:

@@ -14,13 +14,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
-import torch
 
 from msse_inpaint.core import user_errors
 from msse_inpaint.config import upgrade_fields
 from msse_inpaint.losses import LOSS_TERMS
 from msse_inpaint.inference import training_scale
-from msse_inpaint.checkpoint import read_checkpoint, run_folder
+from msse_inpaint.checkpoint import read_checkpoint, run_folder, same_weights
 from msse_inpaint.metrics import EARLIER_REPORTED
 from msse_inpaint.reporting import mean_ci
 from msse_inpaint.evaluation import paired_margins
@@ -73,13 +72,6 @@ def training_stages(run: Path) -> list[tuple[dict, pd.DataFrame]]:
 
 
 DEFAULT_TEX = 'thesis/tables/reference_model.tex'
-
-
-def same_weights(a: Path, b: Path) -> bool:
-    "Whether two checkpoint files hold the same network weights (an exported copy of a stage's weights counts as the same)."
-    if a.resolve() == b.resolve(): return True
-    wa, wb = read_checkpoint(a)['model'], read_checkpoint(b)['model']
-    return wa.keys() == wb.keys() and all(torch.equal(wa[k].float(), wb[k].float()) for k in wa)
 
 
 def made_with(folder: Path, checkpoint: Path) -> bool:

@@ -93,7 +93,7 @@ weights_of() {   # weights_of STAGE: a kept stage's weights, or the shipped mode
 }
 shipped_stage() {   # the kept stage (experiments/reference/next*) whose weights are the shipped ones, or nothing
   $BIN/python -c "
-import sys; from pathlib import Path; sys.path.insert(0, 'tools'); from model_card import same_weights
+from pathlib import Path; from msse_inpaint.checkpoint import same_weights
 print(next((d.name for d in sorted(Path('experiments/reference').glob('next*')) if (d / 'weights.pth').is_file()
             and same_weights(d / 'weights.pth', Path('$SHIPPED'))), ''))"
 }
