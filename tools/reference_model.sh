@@ -9,7 +9,8 @@
 #   tools/reference_model.sh ship      # half-precision export of the last stage's last epoch into the package
 #   tools/reference_model.sh ship STAGE  # the same for a kept stage of the next reference model (experiments/reference/STAGE),
 #                                      # whose log, question pairs, knock-outs and faults `card` then puts in the shipped card
-#   tools/reference_model.sh eval      # msse_eval at 256 px: NVIDIA masks by bin (faces, BSD100), the earlier masks (faces)
+#   tools/reference_model.sh eval      # msse_eval at 256 px: NVIDIA masks by bin (faces, BSD100; for a shipped kept stage its
+#                                      # `evalbins` folder, the same pairs), the earlier masks (faces)
 #   tools/reference_model.sh card      # MODEL_CARD.md and thesis/tables/reference_model.tex from the logs and the evaluation
 #
 # The next reference model (issue 23), trained in stages of at most ~150 minutes on the 2-core CPU, each continued by the
@@ -129,9 +130,17 @@ case "${1:-}" in
     $BIN/python -c "from msse_inpaint.inference import export_checkpoint; print(export_checkpoint('$src', '$SHIPPED'))"
     ls -l "$SHIPPED" ;;
   eval)
-    # The same 1194 (image, mask) pairs as results/baselines: the baselines are joined from there, not re-scored.
-    $BIN/msse_eval --pairs results/baselines/pairs.csv --checkpoint "$SHIPPED" --baselines none --include results/baselines \
-      --size 256 --threads 2 --out results/reference --overwrite
+    # The same 1194 (image, mask) pairs as results/baselines: the baselines are joined from there, not re-scored. When the
+    # shipped weights are a kept stage's and `evalbins STAGE` scored them on those pairs already, that evaluation is the
+    # shipped model's (its run.json names the stage's weights, which `card` checks against the shipped file): taken as it is.
+    stage="$(shipped_stage)"
+    if [[ -n "$stage" && -f "experiments/reference/$stage/eval_all_bins/per_image.csv" ]]; then
+      rm -rf results/reference && cp -r "experiments/reference/$stage/eval_all_bins" results/reference
+      echo "eval: results/reference is experiments/reference/$stage/eval_all_bins (the shipped weights are $stage's; the same 1194 pairs)"
+    else
+      $BIN/msse_eval --pairs results/baselines/pairs.csv --checkpoint "$SHIPPED" --baselines none --include results/baselines \
+        --size 256 --threads 2 --out results/reference --overwrite
+    fi
     # The earlier implementation's own mask distribution (its rectangles and disk-like strokes, fixed seed), faces.
     $BIN/msse_eval --images shared:celebahq/val --masks generator:legacy_mixed --per_bin 3 --seed 0 --checkpoint "$SHIPPED" \
       --size 256 --threads 2 --out results/reference_legacy_masks --overwrite ;;
