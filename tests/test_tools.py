@@ -163,3 +163,23 @@ def test_classical_blend_scores_the_blends_and_refuses_bad_input(tmp_path):
     assert sorted(p.name for p in (tmp_path / 'report').iterdir()) == ['blend.md', 'per_image.csv', 'run.json']
     again = subprocess.run(tool + ['--weights', '0.25,0.75', '--overwrite'], capture_output=True, text=True, cwd=ROOT)
     assert again.returncode == 0 and 'blend_0.75' in (tmp_path / 'report' / 'blend.md').read_text(), again.stderr[-2000:]
+
+
+def test_gpu_stage_dry_run_on_the_cpu(tmp_path):
+    """tools/reference_model.sh gpu_dry: the GPU stage's own command (issue 23) at toy size on the CPU, 64 px, 16 faces, one
+    epoch, from the last committed stage's weights: it runs to a checkpoint and a log in GPU_OUT."""
+    import json, pytest
+    import pandas as pd
+    from msse_inpaint.core import shared_data_dir
+    if shared_data_dir() is None or not (shared_data_dir() / 'celebahq' / 'train').is_dir():
+        pytest.skip('../shared/data/celebahq is not present (the training faces the GPU stage reads)')
+    out = tmp_path / 'gpu_stage_dry'
+    env = {**os.environ, 'GPU_OUT': str(out), 'OMP_NUM_THREADS': '2'}
+    r = subprocess.run(['bash', str(ROOT / 'tools' / 'reference_model.sh'), 'gpu_dry'], capture_output=True, text=True, env=env,
+                       timeout=900, cwd=ROOT)
+    assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
+    log = pd.read_csv(out / 'log.csv')
+    assert list(log.epoch) == [1] and log.hole_psnr.notna().all() and (out / 'checkpoints' / 'last.pth').is_file()
+    latest = max((ROOT / 'experiments' / 'reference').glob('next*/weights.pth'), key=lambda p: int(p.parent.name[4:]))
+    config = json.loads((out / 'config.json').read_text())
+    assert (ROOT / config['init_weights']).resolve() == latest.resolve() and config['classical_base'] == 'biharmonic', config

@@ -135,7 +135,7 @@ case "${1:-}" in
     # shipped model's (its run.json names the stage's weights, which `card` checks against the shipped file): taken as it is.
     stage="$(shipped_stage)"
     if [[ -n "$stage" && -f "experiments/reference/$stage/eval_all_bins/per_image.csv" ]]; then
-      rm -rf results/reference && cp -r "experiments/reference/$stage/eval_all_bins" results/reference
+      mkdir -p results/reference && cp "experiments/reference/$stage/eval_all_bins"/* results/reference/   # its outputs replace msse_eval's
       echo "eval: results/reference is experiments/reference/$stage/eval_all_bins (the shipped weights are $stage's; the same 1194 pairs)"
     else
       $BIN/msse_eval --pairs results/baselines/pairs.csv --checkpoint "$SHIPPED" --baselines none --include results/baselines \
@@ -246,7 +246,7 @@ case "${1:-}" in
       --train_root ../shared/data/celebahq/train --val_root ../shared/data/celebahq/val --val_subset 32 \
       ${GPU_SUBSET:+--train_subset $GPU_SUBSET} --image_size "${GPU_SIZE:-256}" --mask_kind varied --val_mask_kind mixed \
       --hole_range 0.05,0.6 --epochs "${GPU_EPOCHS:-40}" --batch_size "${GPU_BATCH:-32}" --lr 3e-4 --num_workers "${GPU_WORKERS:-8}" \
-      --device "${GPU_DEVICE:-cuda}" --precision "${GPU_PRECISION:-bf16}" --save_dir "$out" --seed 3 --checkpoint_every 1 --overwrite --quiet
+      --lambda_psnr 0.01 --device "${GPU_DEVICE:-cuda}" --precision "${GPU_PRECISION:-bf16}" --save_dir "$out" --seed 3 --checkpoint_every 1 --overwrite --quiet
     ls -l "$out" "$out/checkpoints" ;;
   keep)
     # What the next session needs of a stage: its last weights in half precision, its log and its configuration.
