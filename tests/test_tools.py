@@ -1,7 +1,7 @@
 """The repository's tools treat the files they are given as data: tools/model_card.py reads its --checkpoint with
 weights_only=True, so a crafted checkpoint whose unpickling would run code is refused with one line (exit status 2) and the
 code does not run."""
-import io, os, subprocess, sys
+import io, json, os, subprocess, sys
 from pathlib import Path
 
 import torch
@@ -183,3 +183,31 @@ def test_gpu_stage_dry_run_on_the_cpu(tmp_path):
     latest = max((ROOT / 'experiments' / 'reference').glob('next*/weights.pth'), key=lambda p: int(p.parent.name[4:]))
     config = json.loads((out / 'config.json').read_text())
     assert (ROOT / config['init_weights']).resolve() == latest.resolve() and config['classical_base'] == 'biharmonic', config
+
+
+def test_grid_stage_copies_finished_runs_without_weights_and_refuses_bad_input(tmp_path):
+    """tools/grid_stage.py: a finished run of the worktree is copied without its checkpoints and with the worktree's absolute
+    paths made relative; an unfinished run, or one this checkout has already, is left alone; bad options are one line."""
+    sys.path.insert(0, str(ROOT / 'tools'))
+    import grid_stage
+    worktree = tmp_path / 'grid_worktree'
+    source, dest = worktree / 'runs', tmp_path / 'main_runs'
+    for variant, status in [('msse', 'ok'), ('corner', 'failed')]:
+        run = source / variant / 'seed_0'
+        (run / 'checkpoints').mkdir(parents=True)
+        (run / 'checkpoints' / 'last.pth').write_bytes(b'weights')
+        (run / 'metrics.json').write_text(json.dumps({'status': status, 'parameters': {'out_dir': f'{worktree.resolve()}/runs/{variant}/seed_0'}}))
+    (dest / 'baseline' / 'seed_0').mkdir(parents=True)
+    (dest / 'baseline' / 'seed_0' / 'metrics.json').write_text(json.dumps({'status': 'ok', 'parameters': {}}))
+    assert grid_stage.copy_finished(source, dest, worktree) == ['msse/seed_0']
+    assert not (dest / 'msse' / 'seed_0' / 'checkpoints').exists() and not (dest / 'corner').exists()
+    assert json.loads((dest / 'msse' / 'seed_0' / 'metrics.json').read_text())['parameters']['out_dir'] == 'runs/msse/seed_0'
+    assert grid_stage.copy_finished(source, dest, worktree) == []   # nothing twice
+    tool = [sys.executable, str(ROOT / 'tools' / 'grid_stage.py')]
+    for bad, says in [(['collect', '--grid', 'no/such.yaml'], '--grid: no such file no/such.yaml'),
+                      (['start', '--jobs', '0'], '--jobs must be a positive integer'),
+                      (['stop', '--worktree', str(tmp_path / 'none')], 'nothing was started there')]:
+        r = subprocess.run(tool + bad, capture_output=True, text=True, cwd=ROOT)
+        assert r.returncode == 2 and says in r.stderr and 'Traceback' not in r.stderr, r.stderr
+    r = subprocess.run(tool + ['collect', '--worktree', str(tmp_path / 'none')], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode != 0 and 'nothing has run in the worktree' in r.stderr and 'Traceback' not in r.stderr, r.stderr
