@@ -68,11 +68,12 @@ def matmul_kernel(q, k, v, bias, multiple):
     return torch.matmul(torch.matmul(q * scale, k.transpose(-2, -1)).softmax(-1), v)
 
 ATTENTION_KERNELS = {'flash': flash_kernel, 'matmul': matmul_kernel}   # name -> fn(q, k, v, bias | None, multiple), all the same softmax
-MATMUL_MAX_KEYS = 256   # 'auto' takes the matmul kernel on a bf16 CPU up to this many keys per query (every stage of the default geometry)
+MATMUL_MAX_KEYS = {torch.bfloat16: 256,   # 'auto' on a CPU: the matmul kernel up to this many keys per query, by dtype; bf16: every stage
+                   torch.float32: 64}     # float32: the 64-key windows of stages 2 and 3 (chapter 32 measures each stage per CPU class)
 
 def choose_attention_kernel(device_type: str, dtype: torch.dtype, keys: int) -> str:
-    "The kernel 'auto' means: 'matmul' for up to MATMUL_MAX_KEYS keys in bf16 on a CPU, where the flash kernel's backward is slow; else 'flash'."
-    return 'matmul' if device_type == 'cpu' and dtype == torch.bfloat16 and keys <= MATMUL_MAX_KEYS else 'flash'
+    "The kernel 'auto' means: on a CPU, 'matmul' for up to MATMUL_MAX_KEYS[dtype] keys, where the flash kernel's backward is slow; else 'flash'."
+    return 'matmul' if device_type == 'cpu' and keys <= MATMUL_MAX_KEYS.get(dtype, 0) else 'flash'
 
 def key_bias_attention(q: torch.Tensor,             # (N, h, Lq, d) queries
                        k: torch.Tensor,             # (N, h, Lk, d) keys

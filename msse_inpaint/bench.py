@@ -157,7 +157,7 @@ def bench_one(cfg: Config, size: int = 256, device: str | torch.device = 'cpu', 
     budget = count_budget(model, size)
     fp = fast_path_from_config(cfg, device)
     model = apply_fast_path(model.to(device), fp)
-    row = dict(preset=name or cfg.preset, device=device.type, size=size, path=fp.describe(), params_M=budget['params'] / 1e6,
+    row = dict(preset=name or cfg.preset, device=device.type, size=size, path=fp.describe(memory=True), params_M=budget['params'] / 1e6,
                GMACs=budget['gmacs'])
     row['latency_ms'] = _inference_latency_ms(model, fp, cfg, size, device, warmup, iters)
     if train:
@@ -321,7 +321,7 @@ def comparison_report(result: dict) -> str:
     "The text `msse_bench --compare` prints for a `fast_path_comparison` result."
     fp, lines = result['fast_path'], []
     if 'cpu' in result: lines.append(f"measured on {result['cpu']}, {result['threads']} CPU thread(s)")
-    lines.append(f"fast path on {fp.device}: {fp.describe()}" + ''.join(f'\n  note: {n}' for n in fp.notes))
+    lines.append(f"fast path on {fp.device}: {fp.describe(memory=True)}" + ''.join(f'\n  note: {n}' for n in fp.notes))
     lines.append(f"matrix-product peak of this machine: {result['peaks']['fp32']:.0f} GFLOP/s float32, "
                  f"{result['peaks']['bf16']:.0f} GFLOP/s bf16")
     cols = ['preset', 'size', 'batch', 'path', 'step_s', 'train_img_s', 'latency_ms', 'peak_MB', 'GFLOP_s', 'pct_of_peak']

@@ -16,7 +16,8 @@ from .config import Config, make_config, upgrade_fields, PRESETS
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'ARCHITECTURE_FIELDS', 'OBJECT_OPCODES', 'GROWABLE_FIELDS', 'what_file_is',
            'CheckpointWriteError', 'save_checkpoint', 'read_checkpoint', 'config_from_checkpoint',
-           'architecture_differences', 'load_init_weights', 'export_checkpoint', 'same_weights', 'run_folder']
+           'architecture_differences', 'load_init_weights', 'export_checkpoint', 'same_weights', 'folder_with_weights',
+           'run_folder']
 
 # %% ../nbs/15_checkpoint.ipynb #b4b32f4c
 CHECKPOINT_FORMAT = 'msse_inpaint.checkpoint/1'
@@ -134,6 +135,10 @@ def same_weights(a: str | Path, b: str | Path) -> bool:
     if Path(a).resolve() == Path(b).resolve(): return True
     wa, wb = read_checkpoint(a)['model'], read_checkpoint(b)['model']
     return wa.keys() == wb.keys() and all(torch.equal(wa[k].float(), wb[k].float()) for k in wa)
+
+def folder_with_weights(folders, weights: str | Path, name: str = 'weights.pth') -> Path | None:
+    "The first of `folders` whose `name` holds the same weights as `weights` (which kept stage was shipped, say), or None."
+    return next((Path(d) for d in folders if (Path(d) / name).is_file() and same_weights(Path(d) / name, weights)), None)
 
 # %% ../nbs/15_checkpoint.ipynb #dd55a137
 def run_folder(checkpoint: str | Path) -> Path:

@@ -78,12 +78,12 @@ class Config:
     save_dir: str = 'runs/exp'         # run folder; relative: from the repository root (msse_train: from the working directory; with --resume: the checkpoint's run)
     checkpoint_every: int = 10         # a numbered checkpoint (and the attention maps) every N epochs
     init_weights: str | None = None    # a checkpoint whose weights start a new run (fine-tuning); None: random initialisation
-    # speed (msse_inpaint.fast_path): the defaults take the fast path wherever the hardware has it
-    precision: str = 'auto'            # 'auto': bf16 autocast on CUDA and on CPUs with native bf16, else float32; 'bf16'; 'fp32'
+    precision: str = 'auto'            # speed (msse_inpaint.fast_path), each switch on where the hardware has it; 'auto': bf16 autocast on CUDA and on CPUs with native bf16, else float32; 'bf16'; 'fp32'
     channels_last: bool = True         # channels-last memory for the network where it helps (see fast_path)
     compile: str = 'auto'              # torch.compile of the network: 'auto' (where it pays off: CUDA), 'on', 'off'
     fused_attention: bool = True       # the structure bias folded into SDPA's fused kernel (False: a float mask, math path)
-    attention_kernel: str = 'auto'     # with fused_attention: 'flash' (SDPA), 'matmul' (batched matrix products) or 'auto' (matmul in bf16 on a CPU, see attention.choose_attention_kernel)
+    attention_kernel: str = 'auto'     # with fused_attention: 'flash' (SDPA), 'matmul' (batched matrix products) or 'auto' (matmul for short windows on a CPU, see attention.choose_attention_kernel)
+    reuse_memory: bool = True          # on a CPU: keep freed memory in the process instead of faulting it in again every step (fast_path.keep_freed_memory)
     def __post_init__(self):
         self.loss_weights = {**default_loss_weights(), **dict(self.loss_weights)}   # a term not given keeps its default
         validate_config(self)
@@ -99,7 +99,7 @@ PATH_FIELDS = ('train_root', 'val_root', 'mask_root', 'init_weights', 'save_dir'
 
 def _check_model_fields(cfg: Config, need) -> None:
     "The checks of the fields that shape the network (switches, S, the classical base, the attention's geometry); `need(ok, name, expected)` records a problem."
-    for name in ['structure_encoder', 'channels_last', 'fused_attention', 'structure_input', 'structure_oracle', 'detach_coarse']:
+    for name in ['structure_encoder', 'channels_last', 'fused_attention', 'reuse_memory', 'structure_input', 'structure_oracle', 'detach_coarse']:
         need(isinstance(getattr(cfg, name), bool), name, 'True or False')
     if cfg.structure_encoder is False:   # what reads or shapes S needs a structure map
         for name in ['structure_input', 'structure_oracle']: need(getattr(cfg, name) is not True, name, 'False when structure_encoder is False (there is no S)')

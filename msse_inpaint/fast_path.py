@@ -13,8 +13,9 @@ import torch
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['NATIVE_BF16_CPU_FLAGS', 'FORCE_NATIVE_BF16_ENV', 'CPU_KINDS', 'PLAIN', 'cpu_flags', 'native_bf16', 'cpu_kind',
-           'cpu_class', 'FastPath', 'resolve_fast_path', 'fast_path_from_config', 'apply_fast_path']
+__all__ = ['NATIVE_BF16_CPU_FLAGS', 'FORCE_NATIVE_BF16_ENV', 'CPU_KINDS', 'MALLOPT', 'KEEP_FREED', 'GLIBC_POLICY', 'PLAIN',
+           'cpu_flags', 'native_bf16', 'cpu_kind', 'cpu_class', 'keep_freed_memory', 'FastPath', 'resolve_fast_path',
+           'fast_path_from_config', 'apply_fast_path']
 
 # %% ../nbs/04_fast_path.ipynb #cae4d378
 NATIVE_BF16_CPU_FLAGS = ('avx512_bf16', 'amx_bf16')   # /proc/cpuinfo flags of CPUs with bf16 arithmetic in hardware
@@ -62,6 +63,36 @@ def cpu_class(cpuinfo: str | Path = '/proc/cpuinfo') -> str:
     kind = cpu_kind(cpuinfo)
     return f'{model} ({CPU_KINDS[kind][1] if kind in CPU_KINDS else "no AVX2"})' 
 
+# %% ../nbs/04_fast_path.ipynb #7369ab17
+MALLOPT = {'trim_threshold': -1, 'mmap_threshold': -3, 'mmap_max': -4}   # glibc's mallopt parameter numbers (malloc.h)
+KEEP_FREED = {'mmap_max': 0, 'trim_threshold': -1}   # every block from the heap, none handed back: freed memory is reused, not faulted in again
+GLIBC_POLICY = {'mmap_max': 65536, 'mmap_threshold': 32 * 2**20, 'trim_threshold': 64 * 2**20}   # glibc's own, once a large block was freed (its dynamic maxima)
+_memory_kept = False   # whether keep_freed_memory(True) is in force in this process
+
+def _glibc():
+    "The C library when it is glibc (whose allocator these settings describe), else None."
+    import ctypes, ctypes.util, platform
+    if platform.libc_ver()[0] != 'glibc': return None
+    try: libc = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6')
+    except OSError: return None
+    return libc if hasattr(libc, 'mallopt') and hasattr(libc, 'malloc_trim') else None
+
+def _mallopt():
+    "glibc's `mallopt`, or None where the C library is another."
+    libc = _glibc()
+    return None if libc is None else libc.mallopt
+
+def keep_freed_memory(keep: bool = True) -> bool:
+    "Process-wide: every block from the heap and freed memory kept for reuse (True), or glibc's own policy (False); False where it cannot be set."
+    global _memory_kept
+    mallopt = _mallopt()
+    if mallopt is None: return False
+    if not keep and not _memory_kept: return True   # never changed here: glibc's policy (its dynamic thresholds too) is still in force
+    ok = all(mallopt(MALLOPT[name], value) == 1 for name, value in (KEEP_FREED if keep else GLIBC_POLICY).items())
+    if not keep: _glibc().malloc_trim(0)   # what was kept goes back now: a large block would otherwise still come from the kept heap
+    _memory_kept = keep and ok
+    return ok
+
 # %% ../nbs/04_fast_path.ipynb #34afebc0
 @dataclass(frozen=True)
 class FastPath:
@@ -73,6 +104,7 @@ class FastPath:
     fused_attention: bool = True
     attention_kernel: str = 'auto'   # with fused_attention: a key of msse_inpaint.attention.ATTENTION_KERNELS, or 'auto'
     notes: tuple[str, ...] = ()
+    reuse_memory: bool = False       # keep freed CPU memory in the process (keep_freed_memory) instead of faulting it in again
 
     def autocast(self):
         "The autocast context of the network's forward pass (a no-op context without bf16)."
@@ -84,9 +116,11 @@ class FastPath:
         "A 4-D input in the network's memory format (values unchanged)."
         return t.contiguous(memory_format=self.memory_format()) if t.dim() == 4 else t
 
-    def describe(self) -> str:
+    def describe(self, memory: bool = False) -> str:
+        "The path in words, as results record it; `memory`: the allocator policy too (it changes timings, never a number)."
         parts = ['bf16 autocast' if self.bf16 else 'float32', 'channels-last' if self.channels_last else None,
-                 'compiled' if self.compile else 'eager', f'fused attention ({self.kernels()})' if self.fused_attention else 'attention math path']
+                 'compiled' if self.compile else 'eager', f'fused attention ({self.kernels()})' if self.fused_attention else 'attention math path',
+                 'freed memory kept' if memory and self.reuse_memory else None]
         return ', '.join(p for p in parts if p)
 
     def kernels(self) -> str:
@@ -94,11 +128,12 @@ class FastPath:
         from msse_inpaint.attention import choose_attention_kernel, MATMUL_MAX_KEYS
         if self.attention_kernel != 'auto': return f'{self.attention_kernel} kernel'
         dtype = torch.bfloat16 if self.bf16 else torch.float32
-        short, long = (choose_attention_kernel(self.device.type, dtype, n) for n in (MATMUL_MAX_KEYS, MATMUL_MAX_KEYS + 1))
-        return f'{short} kernel' if short == long else f'{short} kernel up to {MATMUL_MAX_KEYS} keys, {long} beyond'
+        most = MATMUL_MAX_KEYS.get(dtype, 0)
+        short, long = (choose_attention_kernel(self.device.type, dtype, n) for n in (max(most, 1), most + 1))
+        return f'{short} kernel' if short == long else f'{short} kernel up to {most} keys, {long} beyond'
 
 # %% ../nbs/04_fast_path.ipynb #fbc2c5a2
-PLAIN = dict(precision='fp32', channels_last=False, compile='off', fused_attention=False)   # the plain float32 eager path
+PLAIN = dict(precision='fp32', channels_last=False, compile='off', fused_attention=False, reuse_memory=False)   # the plain float32 eager path
 
 def resolve_fast_path(device: str | torch.device = 'cpu',
                       precision: str = 'auto',       # 'auto', 'bf16' or 'fp32'
@@ -106,6 +141,7 @@ def resolve_fast_path(device: str | torch.device = 'cpu',
                       compile: str = 'auto',         # 'auto', 'on' or 'off'
                       fused_attention: bool = True,
                       attention_kernel: str = 'auto',      # 'auto' or a key of ATTENTION_KERNELS (with fused_attention)
+                      reuse_memory: bool = True,           # on a CPU: keep freed memory in the process (glibc; keep_freed_memory)
                       force_channels_last: bool = False,   # channels-last even without bf16 (to measure it)
                       flags: set[str] | None = None) -> FastPath:
     "The `FastPath` the switches give on `device`, with a note for each fallback."
@@ -131,7 +167,10 @@ def resolve_fast_path(device: str | torch.device = 'cpu',
     if compile == 'on' and not _compiler_available(device):
         notes.append('torch.compile asked for, but no C++ compiler was found for its CPU kernels: eager instead'); comp = False
     else: comp = compile == 'on' or (compile == 'auto' and device.type == 'cuda')
-    return FastPath(device, bf16, cl, comp, bool(fused_attention), attention_kernel, tuple(notes))
+    keep = bool(reuse_memory) and device.type == 'cpu'
+    if keep and _mallopt() is None:
+        notes.append('reuse_memory: this C library is not glibc, whose allocator settings it needs: the allocator as it is'); keep = False
+    return FastPath(device, bf16, cl, comp, bool(fused_attention), attention_kernel, tuple(notes), keep)
 
 def _compiler_available(device) -> bool:
     if torch.device(device).type != 'cpu': return True
@@ -140,15 +179,16 @@ def _compiler_available(device) -> bool:
 
 # %% ../nbs/04_fast_path.ipynb #4d710c8b
 def fast_path_from_config(cfg, device: str | torch.device | None = None) -> FastPath:
-    "`resolve_fast_path` with the five switches of a `msse_inpaint.config.Config` (device: `cfg.device` unless given)."
+    "`resolve_fast_path` with the six switches of a `msse_inpaint.config.Config` (device: `cfg.device` unless given)."
     from msse_inpaint.core import get_device
     return resolve_fast_path(get_device(cfg.device if device is None else device), cfg.precision, cfg.channels_last,
-                             cfg.compile, cfg.fused_attention, cfg.attention_kernel)
+                             cfg.compile, cfg.fused_attention, cfg.attention_kernel, cfg.reuse_memory)
 
 # %% ../nbs/04_fast_path.ipynb #cd81387b
 def apply_fast_path(model: nn.Module, fp: FastPath) -> nn.Module:
-    "Put `model` on `fp`'s memory format and attention kernel and compile it in place when `fp.compile`; returns `model`."
+    "Put `model` on `fp`'s memory format and attention kernel (on a CPU, the process on its memory policy), compile it in place when `fp.compile`; returns `model`."
     from msse_inpaint.attention import StructureBiasedAttention
+    if fp.device.type == 'cpu': keep_freed_memory(fp.reuse_memory)   # the process's allocator: the last path applied decides
     model = model.to(memory_format=fp.memory_format())
     for m in model.modules():
         if isinstance(m, StructureBiasedAttention): m.fused, m.kernel = fp.fused_attention, fp.attention_kernel

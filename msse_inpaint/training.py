@@ -695,7 +695,7 @@ def _announce(cfg: Config) -> None:
     dev = get_device(cfg.device)
     on = f'{dev} with {torch.get_num_threads()} thread(s)' if dev.type == 'cpu' else str(dev)
     fp = fast_path_from_config(cfg, dev)
-    print(f'msse_train: preset {cfg.preset}, {cfg.epochs} epochs at {cfg.image_size}px on {on} ({fp.describe()}), '
+    print(f'msse_train: preset {cfg.preset}, {cfg.epochs} epochs at {cfg.image_size}px on {on} ({fp.describe(memory=True)}), '
           f'data {cfg.train_root or "built-in images"} -> {cfg.save_dir}', flush=True)
     for note in fp.notes: print(f'msse_train: note: {note}', flush=True)
 

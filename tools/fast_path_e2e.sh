@@ -20,7 +20,7 @@ run() {   # run LABEL EXTRA...: one whole process, timed
   python3 -c "import sys; print(f'{sys.argv[1]}: {float(sys.argv[3]) - float(sys.argv[2]):.1f} s')" "$label" "$t0" "$(date +%s.%N)" | tee -a "$out/times.txt"
 }
 : > "$out/times.txt"
-run plain --no_mixed_precision --no_channels_last --no_compile --no_fused_attention
+run plain --no_mixed_precision --no_channels_last --no_compile --no_fused_attention --no_reuse_memory
 run defaults
 python3 - "$out/times.txt" <<'PY'
 import sys

@@ -94,9 +94,8 @@ weights_of() {   # weights_of STAGE: a kept stage's weights, or the shipped mode
 }
 shipped_stage() {   # the kept stage (experiments/reference/next*) whose weights are the shipped ones, or nothing
   $BIN/python -c "
-from pathlib import Path; from msse_inpaint.checkpoint import same_weights
-print(next((d.name for d in sorted(Path('experiments/reference').glob('next*')) if (d / 'weights.pth').is_file()
-            and same_weights(d / 'weights.pth', Path('$SHIPPED'))), ''))"
+from pathlib import Path; from msse_inpaint.checkpoint import folder_with_weights
+print(getattr(folder_with_weights(sorted(Path('experiments/reference').glob('next*')), '$SHIPPED'), 'name', ''))"
 }
 # The whole command is one function, read in full before it runs: editing this file while a stage runs cannot make the
 # running shell read on at a stale offset (it once executed lines of `keep` that way).
