@@ -78,7 +78,8 @@ class Config:
     save_dir: str = 'runs/exp'         # run folder; relative: from the repository root (msse_train: from the working directory; with --resume: the checkpoint's run)
     checkpoint_every: int = 10         # a numbered checkpoint (and the attention maps) every N epochs
     init_weights: str | None = None    # a checkpoint whose weights start a new run (fine-tuning); None: random initialisation
-    precision: str = 'auto'            # speed (msse_inpaint.fast_path), each switch on where the hardware has it; 'auto': bf16 autocast on CUDA and on CPUs with native bf16, else float32; 'bf16'; 'fp32'
+    # speed (msse_inpaint.fast_path): the defaults take the fast path wherever the hardware has it
+    precision: str = 'auto'            # 'auto': bf16 autocast on CUDA and on CPUs with native bf16, else float32; 'bf16'; 'fp32'
     channels_last: bool = True         # channels-last memory for the network where it helps (see fast_path)
     compile: str = 'auto'              # torch.compile of the network: 'auto' (where it pays off: CUDA), 'on', 'off'
     fused_attention: bool = True       # the structure bias folded into SDPA's fused kernel (False: a float mask, math path)
@@ -88,11 +89,14 @@ class Config:
         self.loss_weights = {**default_loss_weights(), **dict(self.loss_weights)}   # a term not given keeps its default
         validate_config(self)
 
-    def __getattr__(self, name: str):
-        "`cfg.lambda_<term>`: the weight of a registered loss term."
-        weights = self.__dict__.get('loss_weights') or {}
-        if name.startswith('lambda_') and name[len('lambda_'):] in weights: return weights[name[len('lambda_'):]]
-        raise AttributeError(f'{type(self).__name__!r} object has no attribute {name!r}')
+
+# %% ../nbs/03_config.ipynb #396b7ce9
+def _loss_weight_attribute(self: Config, name: str):
+    "`cfg.lambda_<term>`: the weight of a registered loss term."
+    weights = self.__dict__.get('loss_weights') or {}
+    if name.startswith('lambda_') and name[len('lambda_'):] in weights: return weights[name[len('lambda_'):]]
+    raise AttributeError(f'{type(self).__name__!r} object has no attribute {name!r}')
+Config.__getattr__ = _loss_weight_attribute   # not @patch: that would leave a module-level __getattr__ behind
 
 # %% ../nbs/03_config.ipynb #e643a3fa
 PATH_FIELDS = ('train_root', 'val_root', 'mask_root', 'init_weights', 'save_dir')   # files and folders: the CLI makes them absolute

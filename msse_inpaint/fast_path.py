@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_fast_path.ipynb #5813cb1d
 from __future__ import annotations
-import os, warnings
+import functools, os, warnings
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +69,7 @@ KEEP_FREED = {'mmap_max': 0, 'trim_threshold': -1}   # every block from the heap
 GLIBC_POLICY = {'mmap_max': 65536, 'mmap_threshold': 32 * 2**20, 'trim_threshold': 64 * 2**20}   # glibc's own, once a large block was freed (its dynamic maxima)
 _memory_kept = False   # whether keep_freed_memory(True) is in force in this process
 
+@functools.cache
 def _glibc():
     "The C library when it is glibc (whose allocator these settings describe), else None."
     import ctypes, ctypes.util, platform
@@ -77,19 +78,14 @@ def _glibc():
     except OSError: return None
     return libc if hasattr(libc, 'mallopt') and hasattr(libc, 'malloc_trim') else None
 
-def _mallopt():
-    "glibc's `mallopt`, or None where the C library is another."
-    libc = _glibc()
-    return None if libc is None else libc.mallopt
-
 def keep_freed_memory(keep: bool = True) -> bool:
     "Process-wide: every block from the heap and freed memory kept for reuse (True), or glibc's own policy (False); False where it cannot be set."
     global _memory_kept
-    mallopt = _mallopt()
-    if mallopt is None: return False
+    libc = _glibc()
+    if libc is None: return False
     if not keep and not _memory_kept: return True   # never changed here: glibc's policy (its dynamic thresholds too) is still in force
-    ok = all(mallopt(MALLOPT[name], value) == 1 for name, value in (KEEP_FREED if keep else GLIBC_POLICY).items())
-    if not keep: _glibc().malloc_trim(0)   # what was kept goes back now: a large block would otherwise still come from the kept heap
+    ok = all(libc.mallopt(MALLOPT[name], value) == 1 for name, value in (KEEP_FREED if keep else GLIBC_POLICY).items())
+    if not keep: libc.malloc_trim(0)   # what was kept goes back now: a large block would otherwise still come from the kept heap
     _memory_kept = keep and ok
     return ok
 
@@ -168,7 +164,7 @@ def resolve_fast_path(device: str | torch.device = 'cpu',
         notes.append('torch.compile asked for, but no C++ compiler was found for its CPU kernels: eager instead'); comp = False
     else: comp = compile == 'on' or (compile == 'auto' and device.type == 'cuda')
     keep = bool(reuse_memory) and device.type == 'cpu'
-    if keep and _mallopt() is None:
+    if keep and _glibc() is None:
         notes.append('reuse_memory: this C library is not glibc, whose allocator settings it needs: the allocator as it is'); keep = False
     return FastPath(device, bf16, cl, comp, bool(fused_attention), attention_kernel, tuple(notes), keep)
 
